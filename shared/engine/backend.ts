@@ -1,0 +1,89 @@
+import { createRequire } from "node:module";
+import * as tf from "@tensorflow/tfjs";
+
+/** What the user may ask for; `auto` tries tensorflow-gpu, tensorflow, wasm, cpu in that order. */
+export const BACKEND_CHOICES = ["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+type ConcreteBackend = Exclude<BackendChoice, "auto">;
+
+/** The backend that actually runs, recorded in every summary. */
+export interface RuntimeInfo {
+  /** The tfjs backend name: `tensorflow`, `wasm` or `cpu`. */
+  readonly backend: string;
+  /** The package that provides it. */
+  readonly backendPackage: string;
+  readonly tfjsVersion: string;
+  readonly nodeVersion: string;
+  /** Why each backend tried before this one did not load. */
+  readonly skipped: readonly string[];
+}
+
+const AUTO_ORDER: readonly ConcreteBackend[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const PACKAGE: Record<ConcreteBackend, string> = {
+  "tensorflow-gpu": "@tensorflow/tfjs-node-gpu",
+  tensorflow: "@tensorflow/tfjs-node",
+  wasm: "@tensorflow/tfjs-backend-wasm",
+  cpu: "@tensorflow/tfjs-backend-cpu",
+};
+
+let active: RuntimeInfo | undefined;
+
+/**
+ * Loads and activates a tfjs backend once per process. With `auto`, native TensorFlow (GPU, then CPU) is used
+ * when its package and libtensorflow load, otherwise the wasm backend, otherwise the pure-JS cpu backend.
+ * A forced choice that cannot load throws with the reason.
+ */
+export async function initBackend(choice: BackendChoice = "auto"): Promise<RuntimeInfo> {
+  if (active) return active;
+  if (!BACKEND_CHOICES.includes(choice)) {
+    throw new RangeError(
+      `unknown backend ${JSON.stringify(choice)}; use one of ${BACKEND_CHOICES.join(", ")}`,
+    );
+  }
+  const candidates = choice === "auto" ? AUTO_ORDER : [choice];
+  const skipped: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      const backend = await activate(candidate);
+      active = {
+        backend,
+        backendPackage: PACKAGE[candidate],
+        tfjsVersion: tf.version.tfjs,
+        nodeVersion: process.versions.node,
+        skipped,
+      };
+      return active;
+    } catch (error) {
+      skipped.push(`${candidate}: ${firstLine(error)}`);
+    }
+  }
+  throw new Error(`no tfjs backend could be loaded (${skipped.join("; ")})`);
+}
+
+/** The backend chosen by {@link initBackend}; throws if it has not run. */
+export function runtimeInfo(): RuntimeInfo {
+  if (!active) throw new Error("initBackend() must run before the engine is used");
+  return active;
+}
+
+async function activate(candidate: ConcreteBackend): Promise<string> {
+  if (candidate === "tensorflow-gpu" || candidate === "tensorflow") {
+    createRequire(import.meta.url)(PACKAGE[candidate]);
+    await setBackend("tensorflow");
+    return "tensorflow";
+  }
+  if (candidate === "wasm") {
+    await import("@tensorflow/tfjs-backend-wasm");
+  }
+  await setBackend(candidate);
+  return candidate;
+}
+
+async function setBackend(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") failed`);
+  await tf.ready();
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
