@@ -82,6 +82,13 @@ async function activate(candidate: ConcreteBackend): Promise<string> {
 async function setBackend(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") failed`);
   await tf.ready();
+  quietCpuBackend();
+}
+
+/** The cpu backend advises installing tfjs-node on first use; cnn-lens already tried it, so the advice is noise. */
+function quietCpuBackend(): void {
+  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
 }
 
 function firstLine(error: unknown): string {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { inputSize, type ExplainedFunction, type InputShape } from "./explained-function.js";
 import type { GradientSource, PathPoint } from "./gradient-source.js";
+import { selectionMatrix } from "./selection-matrix.js";
 
 /** Options of {@link createTensorGradientSource}. */
 export interface TensorGradientSourceOptions {
@@ -74,23 +75,16 @@ function gradientsByTarget(
   const path = baseline.add(alphas.mul(input.sub(baseline))) as tf.Tensor4D;
   const gradient = tf.grad((x: tf.Tensor) => {
     const outputs = explained(x as tf.Tensor4D);
-    const weightedTargets = selection(
+    const weightedTargets = selectionMatrix(
       points.map((point) => point.target),
       outputs.shape[1],
       points.map((point) => point.weight),
     );
     return weightedTargets.mul(outputs).sum();
   })(path);
-  const membership = selection(
+  const membership = selectionMatrix(
     points.map((point) => targets.indexOf(point.target)),
     targets.length,
   );
   return tf.matMul(membership, gradient.reshape([points.length, -1]), true, false) as tf.Tensor2D;
-}
-
-/** `[rows, columns]` with `values[r]` (default 1) at column `columns[r]` of row r and 0 elsewhere. */
-function selection(columnOfRow: readonly number[], columns: number, values?: readonly number[]): tf.Tensor2D {
-  const matrix = new Float32Array(columnOfRow.length * columns);
-  columnOfRow.forEach((column, row) => (matrix[row * columns + column] = values?.[row] ?? 1));
-  return tf.tensor2d(matrix, [columnOfRow.length, columns]);
 }

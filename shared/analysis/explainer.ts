@@ -1,0 +1,65 @@
+import type * as tf from "@tensorflow/tfjs";
+import type { RuntimeInfo } from "../engine/backend.js";
+import { batchSizeFor } from "../engine/batch-size.js";
+import type { InputShape } from "../engine/explained-function.js";
+import type { GradientSource } from "../engine/gradient-source.js";
+import { createTensorGradientSource } from "../engine/tensor-gradient-source.js";
+import type { ModelBundle } from "../model/model-bundle.js";
+import { explainedFunction, outputModel, type ExplainedOutput } from "../model/output-model.js";
+
+/** Builds the gradient source for one explained output of a bundle (in this thread, or across threads). */
+export type GradientSourceFactory = (
+  bundle: ModelBundle,
+  output: ExplainedOutput,
+  model: tf.LayersModel,
+) => GradientSource | Promise<GradientSource>;
+
+/** A loaded model, ready to explain images: its output models and gradient sources are built once. */
+export interface Explainer {
+  readonly bundle: ModelBundle;
+  readonly runtime: RuntimeInfo;
+  readonly inputShape: InputShape;
+  outputModel(output: ExplainedOutput): tf.LayersModel;
+  gradientSource(output: ExplainedOutput): Promise<GradientSource>;
+  dispose(): Promise<void>;
+}
+
+/** Gradients in this thread, in batches sized by memory. */
+export const inThreadGradients: GradientSourceFactory = (bundle, _output, model) =>
+  createTensorGradientSource(explainedFunction(model), inputShapeOf(bundle), {
+    batchSize: batchSizeFor(model),
+  });
+
+/** Wraps a bundle for explaining; `gradients` decides where gradients run. */
+export function createExplainer(
+  bundle: ModelBundle,
+  runtime: RuntimeInfo,
+  gradients: GradientSourceFactory = inThreadGradients,
+): Explainer {
+  const models = new Map<ExplainedOutput, tf.LayersModel>();
+  const sources = new Map<ExplainedOutput, Promise<GradientSource>>();
+  const modelFor = (output: ExplainedOutput) => {
+    if (!models.has(output)) models.set(output, outputModel(bundle.model, output));
+    return models.get(output) as tf.LayersModel;
+  };
+  return {
+    bundle,
+    runtime,
+    inputShape: inputShapeOf(bundle),
+    outputModel: modelFor,
+    gradientSource(output) {
+      if (!sources.has(output))
+        sources.set(output, Promise.resolve(gradients(bundle, output, modelFor(output))));
+      return sources.get(output) as Promise<GradientSource>;
+    },
+    async dispose() {
+      for (const source of sources.values()) await (await source).dispose();
+      sources.clear();
+    },
+  };
+}
+
+function inputShapeOf(bundle: ModelBundle): InputShape {
+  const { height, width, channels } = bundle.config.input;
+  return [height, width, channels];
+}

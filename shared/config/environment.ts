@@ -1,0 +1,55 @@
+import { BACKEND_CHOICES, type BackendChoice } from "../engine/backend.js";
+
+/** The names of every environment variable cnn-lens reads, defined once. */
+export const ENV = {
+  /** Forces a tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu. */
+  backend: "CNN_LENS_BACKEND",
+  /** Gradient threads per process (0 or 1: in the main thread). */
+  threads: "CNN_LENS_THREADS",
+} as const;
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A typed reader of the environment whose errors name the variable and the accepted values. */
+export function environmentReader(environment: Environment) {
+  const read = (name: string) => {
+    const value = environment[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+  return {
+    string(name: string): string | undefined {
+      return read(name);
+    },
+    choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+      const value = read(name);
+      if (value === undefined) return fallback;
+      if (!(choices as readonly string[]).includes(value)) {
+        throw new Error(
+          `${name}=${JSON.stringify(value)} is not allowed; set it to one of ${choices.join(", ")}`,
+        );
+      }
+      return value as T;
+    },
+    integer(name: string, fallback: number, min: number, max: number): number {
+      const value = read(name);
+      if (value === undefined) return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+        throw new Error(`${name}=${JSON.stringify(value)} must be a whole number from ${min} to ${max}`);
+      }
+      return parsed;
+    },
+    boolean(name: string, fallback: boolean): boolean {
+      const value = read(name)?.toLowerCase();
+      if (value === undefined) return fallback;
+      if (["1", "true", "yes", "on"].includes(value)) return true;
+      if (["0", "false", "no", "off"].includes(value)) return false;
+      throw new Error(`${name}=${JSON.stringify(value)} is not a boolean; use true or false`);
+    },
+  };
+}
+
+/** The backend asked for through {@link ENV.backend}. */
+export function backendChoiceFrom(environment: Environment): BackendChoice {
+  return environmentReader(environment).choice(ENV.backend, BACKEND_CHOICES, "auto");
+}
