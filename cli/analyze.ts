@@ -3,10 +3,10 @@ import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { analysisOptions, type AnalysisOptions } from "../shared/analysis/analysis-options.js";
 import { analyzeImage } from "../shared/analysis/analyze-image.js";
-import { createExplainer } from "../shared/analysis/explainer.js";
+import { createExplainer, gradientsFor } from "../shared/analysis/explainer.js";
 import { failedSummary } from "../shared/analysis/failed-summary.js";
 import { writeAnalysisToFolder } from "../shared/analysis/write-analysis.js";
-import { backendChoiceFrom } from "../shared/config/environment.js";
+import { backendChoiceFrom, threadsFrom } from "../shared/config/environment.js";
 import { BadInputError } from "../shared/errors.js";
 import { initBackend } from "../shared/engine/backend.js";
 import type { BaselineKind } from "../shared/engine/baselines.js";
@@ -54,7 +54,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
 
   const runtime = await initBackend(backendChoiceFrom(process.env));
   const bundle = await loadModelBundle(bundleReader(values.model));
-  const explainer = createExplainer(bundle, runtime);
+  const explainer = createExplainer(bundle, runtime, gradientsFor(runtime, threadsFrom(process.env)));
   const options = analysisOptions(bundle.config, overridesFrom(values));
   const files = await collectImageFiles(positionals);
   if (files.length === 0) throw new UsageError(`no image files in ${positionals.join(", ")}`);

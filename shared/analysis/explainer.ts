@@ -3,6 +3,7 @@ import type { RuntimeInfo } from "../engine/backend.js";
 import { batchSizeFor } from "../engine/batch-size.js";
 import type { InputShape } from "../engine/explained-function.js";
 import type { GradientSource } from "../engine/gradient-source.js";
+import { createParallelGradientSource } from "../engine/parallel-gradient-source.js";
 import { createTensorGradientSource } from "../engine/tensor-gradient-source.js";
 import type { ModelBundle } from "../model/model-bundle.js";
 import { explainedFunction, outputModel, type ExplainedOutput } from "../model/output-model.js";
@@ -29,6 +30,26 @@ export const inThreadGradients: GradientSourceFactory = (bundle, _output, model)
   createTensorGradientSource(explainedFunction(model), inputShapeOf(bundle), {
     batchSize: batchSizeFor(model),
   });
+
+/**
+ * Gradients across `threads` worker threads, each with its own copy of the model, for the in-process backends
+ * (wasm, cpu) that use one core each; native TensorFlow already uses every core, so it stays in this thread.
+ */
+export function gradientsFor(runtime: RuntimeInfo, threads: number): GradientSourceFactory {
+  if (threads <= 1 || !(runtime.backend === "wasm" || runtime.backend === "cpu")) return inThreadGradients;
+  const backend = runtime.backend;
+  return (bundle, output, model) =>
+    createParallelGradientSource(
+      {
+        artifacts: bundle.artifacts,
+        output,
+        inputShape: inputShapeOf(bundle),
+        backend,
+        batchSize: batchSizeFor(model),
+      },
+      threads,
+    );
+}
 
 /** Wraps a bundle for explaining; `gradients` decides where gradients run. */
 export function createExplainer(

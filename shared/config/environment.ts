@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { BACKEND_CHOICES, type BackendChoice } from "../engine/backend.js";
 
 /** The names of every environment variable cnn-lens reads, defined once. */
@@ -52,4 +53,9 @@ export function environmentReader(environment: Environment) {
 /** The backend asked for through {@link ENV.backend}. */
 export function backendChoiceFrom(environment: Environment): BackendChoice {
   return environmentReader(environment).choice(ENV.backend, BACKEND_CHOICES, "auto");
+}
+
+/** Gradient threads per process ({@link ENV.threads}); by default one per core. */
+export function threadsFrom(environment: Environment): number {
+  return environmentReader(environment).integer(ENV.threads, availableParallelism(), 0, 64);
 }

@@ -22,7 +22,14 @@ export function createTensorGradientSource(
   const size = inputSize(inputShape);
   const batch = (data: readonly Float32Array[]) => {
     const flat = new Float32Array(data.length * size);
-    data.forEach((row, i) => flat.set(row, i * size));
+    data.forEach((row, i) => {
+      if (row.length !== size) {
+        throw new RangeError(
+          `an input of shape [${inputShape.join(", ")}] has ${size} values, got ${row.length}`,
+        );
+      }
+      flat.set(row, i * size);
+    });
     return tf.tensor4d(flat, [data.length, ...inputShape]);
   };
 
