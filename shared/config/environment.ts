@@ -7,6 +7,25 @@ export const ENV = {
   backend: "CNN_LENS_BACKEND",
   /** Gradient threads per process (0 or 1: in the main thread). */
   threads: "CNN_LENS_THREADS",
+  /** The bucket that holds uploads/, models/, results/ and index/. */
+  bucket: "CNN_LENS_BUCKET",
+  workQueueUrl: "CNN_LENS_WORK_QUEUE_URL",
+  indexQueueUrl: "CNN_LENS_INDEX_QUEUE_URL",
+  /** An AWS endpoint such as LocalStack's; unset in the cloud. */
+  endpoint: "CNN_LENS_AWS_ENDPOINT",
+  region: "AWS_REGION",
+  /** The worker exits after this many seconds without work. */
+  idleSeconds: "CNN_LENS_IDLE_SECONDS",
+  /** The worker never exits for idleness. */
+  watch: "CNN_LENS_WATCH",
+  /** The bundle under models/ used when an upload names none. */
+  defaultModel: "CNN_LENS_DEFAULT_MODEL",
+  /** How long each extension of a message's visibility lasts. */
+  claimSeconds: "CNN_LENS_CLAIM_SECONDS",
+  /** Images over this many pixels are refused. */
+  maxPixels: "CNN_LENS_MAX_PIXELS",
+  /** Fail at start-up unless the tensorflow GPU backend loaded. */
+  requireGpu: "REQUIRE_GPU",
 } as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -20,6 +39,11 @@ export function environmentReader(environment: Environment) {
   return {
     string(name: string): string | undefined {
       return read(name);
+    },
+    required(name: string, what: string): string {
+      const value = read(name);
+      if (value === undefined) throw new Error(`${name} is not set; set it to ${what}`);
+      return value;
     },
     choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
       const value = read(name);

@@ -1,0 +1,42 @@
+import { availableParallelism } from "node:os";
+import { ENV, environmentReader } from "../../shared/config/environment.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../shared/engine/backend.js";
+import { DEFAULT_MAX_PIXELS } from "../../shared/image/decode-image.js";
+import type { AwsConnection } from "../../shared/storage/aws-clients.js";
+import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
+
+/** Everything the worker is told, parsed and checked once at start-up. */
+export interface WorkerConfig {
+  readonly aws: AwsConnection;
+  readonly bucket: string;
+  readonly workQueueUrl: string;
+  readonly backend: BackendChoice;
+  readonly threads: number;
+  readonly requireGpu: boolean;
+  /** Exit after this long without messages, unless `watch`. */
+  readonly idleSeconds: number;
+  readonly watch: boolean;
+  readonly defaultModel: string;
+  /** Each visibility extension; the claim is renewed at a third of it. */
+  readonly claimSeconds: number;
+  readonly maxPixels: number;
+}
+
+/** Reads the worker's configuration; the error names the variable and the fix. */
+export function workerConfigFrom(environment: Readonly<Record<string, string | undefined>>): WorkerConfig {
+  const env = environmentReader(environment);
+  const endpoint = env.string(ENV.endpoint);
+  return {
+    aws: { region: env.string(ENV.region) ?? "us-east-1", ...(endpoint ? { endpoint } : {}) },
+    bucket: env.required(ENV.bucket, "the name of the cnn-lens bucket"),
+    workQueueUrl: env.required(ENV.workQueueUrl, "the URL of the work queue"),
+    backend: env.choice(ENV.backend, BACKEND_CHOICES, "auto"),
+    threads: env.integer(ENV.threads, availableParallelism(), 0, 64),
+    requireGpu: env.boolean(ENV.requireGpu, false),
+    idleSeconds: env.integer(ENV.idleSeconds, 60, 0, 86_400),
+    watch: env.boolean(ENV.watch, false),
+    defaultModel: env.string(ENV.defaultModel) ?? DEFAULT_MODEL_NAME,
+    claimSeconds: env.integer(ENV.claimSeconds, 60, 3, 43_200),
+    maxPixels: env.integer(ENV.maxPixels, DEFAULT_MAX_PIXELS, 1, 1_000_000_000),
+  };
+}
