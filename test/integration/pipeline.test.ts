@@ -1,0 +1,177 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pollIndexQueue } from "../../cli/local/index-poller.js";
+import { readAllRecords, waitForRecords } from "../../cli/local/wait-for-records.js";
+import { startWorkerProcess, stopWorkerProcess } from "../../cli/local/worker-process.js";
+import { initBackend } from "../../shared/engine/backend.js";
+import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { parseSummary, type ExplainedSummary } from "../../shared/schema/summary.js";
+import { DEFAULT_MODEL_NAME, resultsPrefixFor, summaryKeyFor } from "../../shared/storage/s3-layout.js";
+import { getJson, headObject, putObject } from "../../shared/storage/s3-objects.js";
+import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
+import { uploadBundle } from "../../shared/model/upload-bundle.js";
+import { BAD_IMAGE_NAMES, badImages } from "../fixtures/bad-images.js";
+import { syntheticImage } from "../fixtures/images.js";
+import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
+import { freshLocalStack } from "./local-aws.js";
+
+let aws: Awaited<ReturnType<typeof freshLocalStack>>;
+let worker: ChildProcess;
+const stopIndexer = new AbortController();
+let indexer: Promise<void>;
+const workerLog: string[] = [];
+
+const GOOD = "uploads/plain.png";
+const ODD_NAME = "uploads/dir with space/leaf +plus é.png";
+const FORMATS = [
+  "uploads/formats/16-bit.png",
+  "uploads/formats/grey.png",
+  "uploads/formats/alpha.png",
+  "uploads/formats/cmyk.jpg",
+  "uploads/formats/exif.jpg",
+];
+const BAD = Object.fromEntries(
+  BAD_IMAGE_NAMES.map((name, i) => [
+    name,
+    `uploads/bad/${i}-${name.replace(/\W+/g, "-")}.${["png", "jpg", "png", "png", "gif", "svg"][i]}`,
+  ]),
+);
+const uploaded = new Map<string, string | undefined>();
+
+async function upload(key: string, body: Uint8Array, metadata?: Record<string, string>): Promise<void> {
+  const etag = await putObject(aws.s3, {
+    Bucket: aws.outputs.bucket,
+    Key: key,
+    Body: body,
+    Metadata: metadata,
+  });
+  uploaded.set(key, etag);
+}
+
+beforeAll(async () => {
+  await initBackend("auto");
+  aws = await freshLocalStack();
+  const bundle = join(await mkdtemp(join(tmpdir(), "cnn-lens-pipeline-")), "model");
+  await saveModelBundle(seedLikeCnn(32), seedLikeLens(32), bundle);
+  await uploadBundle(aws.s3, aws.outputs.bucket, bundle, DEFAULT_MODEL_NAME);
+  worker = startWorkerProcess({
+    aws: LOCALSTACK,
+    outputs: aws.outputs,
+    watch: true,
+    environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: "20" },
+    onLog: (line) => workerLog.push(line),
+  });
+  indexer = pollIndexQueue({
+    sqs: aws.sqs,
+    s3: aws.s3,
+    bucket: aws.outputs.bucket,
+    queueUrl: aws.outputs.indexQueueUrl,
+    stop: stopIndexer.signal,
+  });
+});
+
+afterAll(async () => {
+  if (worker) await stopWorkerProcess(worker);
+  stopIndexer.abort();
+  await indexer?.catch(() => undefined);
+  await aws?.dispose();
+});
+
+describe("the pipeline on LocalStack", () => {
+  it("explains good uploads, records bad ones with reasons, and lists every upload in the manifest", async () => {
+    const image = await syntheticImage(48, 40);
+    await upload(GOOD, image, { labels: "rust" });
+    await upload(ODD_NAME, image, { targets: "scab,rust" });
+    const base = sharp(image);
+    await upload(FORMATS[0], await base.clone().toColourspace("rgb16").png().toBuffer());
+    await upload(FORMATS[1], await base.clone().greyscale().png().toBuffer());
+    await upload(FORMATS[2], await base.clone().ensureAlpha(0.5).png().toBuffer());
+    await upload(FORMATS[3], await base.clone().toColourspace("cmyk").jpeg().toBuffer());
+    await upload(FORMATS[4], await base.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer());
+    const bad = await badImages();
+    for (const name of BAD_IMAGE_NAMES) await upload(BAD[name], bad[name].bytes);
+    await putObject(aws.s3, {
+      Bucket: aws.outputs.bucket,
+      Key: "uploads/notes.txt",
+      Body: "not an image key",
+    });
+
+    const records = await waitForRecords({
+      s3: aws.s3,
+      bucket: aws.outputs.bucket,
+      keys: uploaded,
+      timeoutMs: 240_000,
+    });
+    const byKey = new Map(records.map((record) => [record.key, record]));
+    for (const key of [GOOD, ODD_NAME, ...FORMATS])
+      expect(byKey.get(key)).toMatchObject({ status: "explained", error: null });
+    for (const name of BAD_IMAGE_NAMES) {
+      const record = byKey.get(BAD[name]);
+      expect(record?.status).toBe("failed");
+      expect(record?.error).toMatch(bad[name].reason);
+    }
+    expect(byKey.get(GOOD)?.actualLabels).toEqual(["rust"]);
+    expect(byKey.get(ODD_NAME)?.explainedTargets).toEqual(["scab", "rust"]);
+    expect(
+      (await readAllRecords(aws.s3, aws.outputs.bucket)).some((record) => record.key === "uploads/notes.txt"),
+    ).toBe(false);
+
+    const summary = parseSummary(
+      (await getJson(aws.s3, aws.outputs.bucket, summaryKeyFor(ODD_NAME)))?.value,
+    ) as ExplainedSummary;
+    expect(summary.image.etag).toBe(uploaded.get(ODD_NAME));
+    const paths = [
+      summary.input,
+      ...summary.integratedGradients.flatMap((ig) => Object.values(ig.artifacts)),
+      ...summary.gradCam.flatMap((c) => Object.values(c.artifacts)),
+      ...summary.activations.map((a) => a.grid),
+    ];
+    for (const path of paths)
+      expect(
+        await headObject(aws.s3, aws.outputs.bucket, `${resultsPrefixFor(ODD_NAME)}${path}`),
+      ).toBeDefined();
+
+    const exif = parseSummary((await getJson(aws.s3, aws.outputs.bucket, summaryKeyFor(FORMATS[4])))?.value);
+    expect(exif.image).toMatchObject({ width: 40, height: 48 });
+  });
+
+  it("turns duplicate notifications into nothing: no recomputation and a single record", async () => {
+    const before = (await readAllRecords(aws.s3, aws.outputs.bucket)).filter((record) => record.key === GOOD);
+    const body = JSON.stringify({
+      Records: [
+        {
+          eventName: "ObjectCreated:Put",
+          s3: { bucket: { name: aws.outputs.bucket }, object: { key: "uploads/plain.png" } },
+        },
+      ],
+    });
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: aws.outputs.workQueueUrl, MessageBody: body }));
+    const summaryBody = JSON.stringify({
+      Records: [
+        {
+          eventName: "ObjectCreated:Put",
+          s3: { bucket: { name: aws.outputs.bucket }, object: { key: summaryKeyFor(GOOD) } },
+        },
+      ],
+    });
+    await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl: aws.outputs.indexQueueUrl, MessageBody: summaryBody }),
+    );
+    const deadline = Date.now() + 60_000;
+    while (!workerLog.some((line) => line.includes('"outcome":"unchanged"')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(
+      workerLog.some((line) => line.includes('"outcome":"unchanged"') && line.includes("plain.png")),
+    ).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const after = (await readAllRecords(aws.s3, aws.outputs.bucket)).filter((record) => record.key === GOOD);
+    expect(after).toEqual(before);
+    expect(after).toHaveLength(1);
+  });
+});
