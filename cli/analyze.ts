@@ -17,6 +17,7 @@ import type { ExplainedOutput } from "../shared/model/output-model.js";
 import type { Summary } from "../shared/schema/summary.js";
 import { collectImageFiles } from "./image-files.js";
 import { progressBar } from "./progress.js";
+import { UsageError } from "./usage-error.js";
 
 export const ANALYZE_USAGE = `usage: cnn-lens analyze <images or folders…> --model DIR [options]
 
@@ -84,11 +85,6 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summaries, null, 2));
   console.error(`${files.length - failures} explained, ${failures} failed; results in ${values.out}/`);
   return failures > 0 ? 1 : 0;
-}
-
-/** A mistake in the command line: the caller prints the message and the usage. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
 }
 
 function overridesFrom(values: Record<string, string | boolean | undefined>): Partial<AnalysisOptions> {

@@ -1,14 +1,37 @@
-import { ANALYZE_USAGE, analyzeCommand, UsageError } from "./analyze.js";
+import { ANALYZE_USAGE, analyzeCommand } from "./analyze.js";
+import {
+  FETCH_USAGE,
+  fetchCommand,
+  QUERY_USAGE,
+  queryCommand,
+  STATUS_USAGE,
+  statusCommand,
+  UPLOAD_USAGE,
+  uploadCommand,
+} from "./pipeline-commands.js";
+import { UsageError } from "./usage-error.js";
+import { START_USAGE, startCommand } from "./start.js";
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }> = {
   analyze: { run: analyzeCommand, usage: ANALYZE_USAGE },
+  start: { run: startCommand, usage: START_USAGE },
+  upload: { run: uploadCommand, usage: UPLOAD_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
+  query: { run: queryCommand, usage: QUERY_USAGE },
+  fetch: { run: fetchCommand, usage: FETCH_USAGE },
 };
 
 const USAGE = `usage: cnn-lens <command> [options]
 
 commands:
-  analyze   explain images with a model bundle (cnn-lens analyze --help)
-  help      show this message`;
+  start     run the local pipeline on LocalStack (npm start)
+  analyze   explain local images with a model bundle
+  upload    upload images to the pipeline
+  status    queue depths, dead letters and manifest totals
+  query     list indexed images by label, status, score or misclassification
+  fetch     copy one image's results to a folder
+
+run cnn-lens <command> --help for its options`;
 
 /** The `cnn-lens` command line: dispatches to one module per command and turns errors into exit codes. */
 export async function main(argv: readonly string[]): Promise<number> {

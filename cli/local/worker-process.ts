@@ -47,7 +47,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ChildProcess 
 
 /** Asks a worker to stop (SIGTERM) and waits for it to exit. */
 export function stopWorkerProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     child.once("exit", (code) => resolve(code));
     child.kill("SIGTERM");

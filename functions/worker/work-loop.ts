@@ -65,6 +65,7 @@ export async function runWorkLoop(options: WorkLoopOptions): Promise<void> {
     try {
       for (const event of parseS3Events(message.Body ?? "")) {
         const started = Date.now();
+        log({ event: "upload-started", key: event.key, attempt: receiveCount });
         const outcome = await options.handle(event, attempt);
         log({ event: "upload", key: event.key, outcome, attempt: receiveCount, ms: Date.now() - started });
       }

@@ -8,6 +8,8 @@ export const ENV = {
   /** Gradient threads per process (0 or 1: in the main thread). */
   threads: "CNN_LENS_THREADS",
   /** The bucket that holds uploads/, models/, results/ and index/. */
+  /** The cloud stack the CLI talks to; unset, it talks to the local stack on LocalStack. */
+  stack: "CNN_LENS_STACK",
   bucket: "CNN_LENS_BUCKET",
   workQueueUrl: "CNN_LENS_WORK_QUEUE_URL",
   indexQueueUrl: "CNN_LENS_INDEX_QUEUE_URL",

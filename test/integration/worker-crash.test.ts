@@ -1,0 +1,116 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pollIndexQueue } from "../../cli/local/index-poller.js";
+import { readAllRecords, waitForRecords } from "../../cli/local/wait-for-records.js";
+import { startWorkerProcess, stopWorkerProcess } from "../../cli/local/worker-process.js";
+import { initBackend } from "../../shared/engine/backend.js";
+import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
+import { uploadBundle } from "../../shared/model/upload-bundle.js";
+import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
+import { putObject } from "../../shared/storage/s3-objects.js";
+import { syntheticImage } from "../fixtures/images.js";
+import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
+import { freshLocalStack } from "./local-aws.js";
+
+let aws: Awaited<ReturnType<typeof freshLocalStack>>;
+const workers: ChildProcess[] = [];
+const stopIndexer = new AbortController();
+let indexer: Promise<void>;
+
+const CLAIM_SECONDS = "6";
+const startWorker = (log: string[]) => {
+  const worker = startWorkerProcess({
+    aws: LOCALSTACK,
+    outputs: aws.outputs,
+    watch: true,
+    environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: CLAIM_SECONDS },
+    onLog: (line) => log.push(line),
+  });
+  workers.push(worker);
+  return worker;
+};
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  await initBackend("auto");
+  aws = await freshLocalStack();
+  const bundle = join(await mkdtemp(join(tmpdir(), "cnn-lens-crash-")), "model");
+  await saveModelBundle(seedLikeCnn(64), seedLikeLens(64), bundle);
+  await uploadBundle(aws.s3, aws.outputs.bucket, bundle, DEFAULT_MODEL_NAME);
+  indexer = pollIndexQueue({
+    sqs: aws.sqs,
+    s3: aws.s3,
+    bucket: aws.outputs.bucket,
+    queueUrl: aws.outputs.indexQueueUrl,
+    stop: stopIndexer.signal,
+  });
+});
+
+afterAll(async () => {
+  for (const worker of workers) await stopWorkerProcess(worker);
+  stopIndexer.abort();
+  await indexer?.catch(() => undefined);
+  await aws?.dispose();
+});
+
+describe("a worker killed in the middle of an image", () => {
+  it("loses nothing: the message comes back to another worker and exactly one record results", async () => {
+    const firstLog: string[] = [];
+    const first = startWorker(firstLog);
+    const key = "uploads/crash/leaf.png";
+    const etag = await putObject(aws.s3, {
+      Bucket: aws.outputs.bucket,
+      Key: key,
+      Body: await syntheticImage(64, 64, 5),
+    });
+    await until(() => firstLog.some((line) => line.includes('"upload-started"')), 60_000);
+    first.kill("SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    expect(firstLog.some((line) => line.includes('"event":"upload"'))).toBe(false);
+
+    const secondLog: string[] = [];
+    const second = startWorker(secondLog);
+    const [record] = await waitForRecords({
+      s3: aws.s3,
+      bucket: aws.outputs.bucket,
+      keys: new Map([[key, etag]]),
+      timeoutMs: 180_000,
+    });
+    expect(record.status).toBe("explained");
+    expect(
+      secondLog.some((line) => line.includes('"outcome":"explained"') && line.includes('"attempt":2')),
+    ).toBe(true);
+    const records = await readAllRecords(aws.s3, aws.outputs.bucket);
+    expect(records.filter((candidate) => candidate.key === key)).toHaveLength(1);
+    expect(records).toHaveLength(1);
+    expect(await stopWorkerProcess(second)).toBe(0);
+  });
+
+  it("on SIGTERM, finishes the image in hand and exits cleanly", async () => {
+    const log: string[] = [];
+    const worker = startWorker(log);
+    const key = "uploads/crash/second.png";
+    await putObject(aws.s3, { Bucket: aws.outputs.bucket, Key: key, Body: await syntheticImage(64, 64, 6) });
+    await until(
+      () => log.some((line) => line.includes('"upload-started"') && line.includes("second.png")),
+      60_000,
+    );
+    const code = await stopWorkerProcess(worker);
+    expect(code).toBe(0);
+    expect(log.some((line) => line.includes('"outcome":"explained"') && line.includes("second.png"))).toBe(
+      true,
+    );
+    expect(log.some((line) => line.includes('"event":"stopped"'))).toBe(true);
+  });
+});
