@@ -11,6 +11,8 @@ import { collectImageFiles } from "./image-files.js";
 import { readLabelsCsv } from "./labels-csv.js";
 import { resultsTable } from "./results-table.js";
 import { uploadImages } from "./upload-images.js";
+import { backendChoiceFrom } from "../shared/config/environment.js";
+import { initBackend } from "../shared/engine/backend.js";
 import { uploadBundle } from "../shared/model/upload-bundle.js";
 import { cloudFormationClient, LOCALSTACK, s3Client, sqsClient } from "../shared/storage/aws-clients.js";
 import { DEFAULT_MODEL_NAME } from "../shared/storage/s3-layout.js";
@@ -46,6 +48,7 @@ export async function startCommand(argv: readonly string[]): Promise<number> {
   const workerCount = Number(values.workers);
   const say = (line: string) => console.error(`cnn-lens: ${line}`);
 
+  await initBackend(backendChoiceFrom(process.env));
   await ensureLocalStack(LOCALSTACK, say);
   say("provisioning the bucket and queues from the CDK definition");
   const outputs = await provisionLocalStack(cloudFormationClient(LOCALSTACK));

@@ -31,7 +31,9 @@ export async function findDeployment(
     );
   } catch (error) {
     const where = cloudStack ? `in ${aws.region}` : "on LocalStack (run npm start first)";
-    throw new Error(`cannot find the stack ${stackName} ${where}: ${(error as Error).message}`);
+    throw new Error(`cannot find the stack ${stackName} ${where}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const entries = Object.entries(STACK_OUTPUTS).map(([name, key]) => [name, outputs[key] ?? ""]);
   const missing = entries.filter(([, value]) => value === "").map(([name]) => name);

@@ -74,6 +74,8 @@ async function activate(candidate: ConcreteBackend): Promise<string> {
   }
   if (candidate === "wasm") {
     await import("@tensorflow/tfjs-backend-wasm");
+    const { registerFastWasmKernels } = await import("./wasm-kernels/index.js");
+    registerFastWasmKernels();
   }
   await setBackend(candidate);
   return candidate;

@@ -24,7 +24,7 @@ async function explainerFor(
 ): Promise<Explainer> {
   const folder = await mkdtemp(join(tmpdir(), "cnn-lens-bundle-"));
   await saveModelBundle(model, lens, folder);
-  const runtime = await initBackend("cpu");
+  const runtime = await initBackend("auto");
   return createExplainer(await loadModelBundle(localBundleReader(folder)), runtime);
 }
 

@@ -7,7 +7,7 @@ import { createTensorGradientSource } from "../../shared/engine/tensor-gradient-
 import { explainedFunction } from "../../shared/model/output-model.js";
 import { seedLikeCnn } from "../fixtures/models.js";
 
-const BACKEND = "cpu";
+const BACKEND = "wasm";
 let model: tf.LayersModel;
 let parallel: GradientSource;
 let local: GradientSource;

@@ -1,0 +1,84 @@
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import { fusedBatchNormGradConfig } from "./batch-norm-gradient.js";
+import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
+import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
+import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwise-conv2d-backprop-filter.js";
+import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwise-conv2d-backprop-input.js";
+import { maxPoolGradConfig } from "./max-pool-grad.js";
+
+/** The wasm kernels this module provides. */
+export const fastWasmKernels: readonly tf.KernelConfig[] = [
+  conv2DBackpropInputConfig,
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  maxPoolGradConfig,
+];
+
+/** The global gradients this module provides. */
+export const fastGradients: readonly tf.GradConfig[] = [fusedBatchNormGradConfig];
+
+const stockKernels = new Map<string, tf.KernelConfig>();
+const stockGradients = new Map<string, tf.GradConfig>();
+
+function registeredKernel(kernelName: string): tf.KernelConfig | undefined {
+  return tf.getKernel(kernelName, "wasm") as tf.KernelConfig | undefined;
+}
+
+function registeredGradient(kernelName: string): tf.GradConfig | undefined {
+  return tf.getGradient(kernelName) as tf.GradConfig | undefined;
+}
+
+/**
+ * Registers the fast wasm gradient kernels and the FusedBatchNorm gradient, replacing (and remembering) the stock
+ * ones. Idempotent.
+ */
+export function registerFastWasmKernels(): void {
+  for (const config of fastWasmKernels) {
+    const current = registeredKernel(config.kernelName);
+    if (current === config) {
+      continue;
+    }
+    if (current !== undefined) {
+      stockKernels.set(config.kernelName, current);
+      tf.unregisterKernel(config.kernelName, "wasm");
+    }
+    tf.registerKernel(config);
+  }
+  for (const config of fastGradients) {
+    const current = registeredGradient(config.kernelName);
+    if (current === config) {
+      continue;
+    }
+    if (current !== undefined) {
+      stockGradients.set(config.kernelName, current);
+      tf.unregisterGradient(config.kernelName);
+    }
+    tf.registerGradient(config);
+  }
+}
+
+/** Restores the stock kernels and gradients replaced by {@link registerFastWasmKernels}. Idempotent. */
+export function unregisterFastWasmKernels(): void {
+  for (const config of fastWasmKernels) {
+    if (registeredKernel(config.kernelName) !== config) {
+      continue;
+    }
+    tf.unregisterKernel(config.kernelName, "wasm");
+    const stock = stockKernels.get(config.kernelName);
+    if (stock !== undefined) {
+      tf.registerKernel(stock);
+    }
+  }
+  for (const config of fastGradients) {
+    if (registeredGradient(config.kernelName) !== config) {
+      continue;
+    }
+    tf.unregisterGradient(config.kernelName);
+    const stock = stockGradients.get(config.kernelName);
+    if (stock !== undefined) {
+      tf.registerGradient(stock);
+    }
+  }
+}
