@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerFastWasmKernels, unregisterFastWasmKernels } from "../shared/engine/wasm-kernels/index.js";
+import { seedSizedCnn } from "./seed-sized-cnn.js";
 
 const BATCH = 16;
 const SIZE = 256;
@@ -62,47 +63,6 @@ function maxRelDiff(actual: tf.Tensor, expected: tf.Tensor): number {
   return diff / scale;
 }
 
-/** Conv32-BN-MaxPool-Conv64-BN-MaxPool-Conv64-MaxPool-Conv128-MaxPool-Flatten-Dense64-Dense5(sigmoid). */
-function seedCnn(): tf.Sequential {
-  let seed = 1;
-  const kernelInitializer = (): ReturnType<typeof tf.initializers.glorotUniform> =>
-    tf.initializers.glorotUniform({ seed: seed++ });
-  const conv = (filters: number): tf.layers.Layer =>
-    tf.layers.conv2d({
-      filters,
-      kernelSize: 3,
-      padding: "same",
-      activation: "relu",
-      kernelInitializer: kernelInitializer(),
-    });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.inputLayer({ inputShape: [SIZE, SIZE, 3] }),
-      conv(32),
-      tf.layers.batchNormalization(),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      conv(64),
-      tf.layers.batchNormalization(),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      conv(64),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      conv(128),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 64, activation: "relu", kernelInitializer: kernelInitializer() }),
-      tf.layers.dense({ units: 5, activation: "sigmoid", kernelInitializer: kernelInitializer() }),
-    ],
-  });
-  // Trained-looking BatchNormalization statistics, so that some pooling windows after BN are all negative.
-  for (const layer of model.layers.filter((l) => l.getClassName() === "BatchNormalization")) {
-    const [channels] = layer.getWeights()[0]?.shape ?? [0];
-    const uniform = (min: number, max: number): tf.Tensor =>
-      tf.randomUniform([channels], min, max, "float32", seed++);
-    layer.setWeights([uniform(0.5, 1.5), uniform(-0.5, 0.5), uniform(0.2, 1.0), uniform(0.5, 2.0)]);
-  }
-  return model;
-}
-
 /** d output[:, 0] / d input, as Integrated Gradients needs it. */
 function inputGradient(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   const classScore = (t: tf.Tensor): tf.Tensor =>
@@ -111,7 +71,7 @@ function inputGradient(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
 }
 
 async function benchCnnGradient(): Promise<void> {
-  const model = seedCnn();
+  const model = seedSizedCnn(SIZE);
   const x = tf.randomUniform([BATCH, SIZE, SIZE, 3], 0, 1, "float32", 7);
   const ms = timeModes(() => inputGradient(model, x), ["stock", "fast"]);
   const grads: Partial<Record<Mode, tf.Tensor>> = {};
