@@ -78,7 +78,7 @@ async function benchModel(name: string, bundle: ModelBundle): Promise<void> {
   registerFastWasmKernels();
   const explainer = createExplainer(bundle, runtime, gradientsFor(runtime, threads));
   const options = analysisOptions(bundle.config);
-  await analyzeImage(explainer, image, { source: "warm-up" }, options);
+  await analyzeImage(explainer, image, { source: "warm-up" }, { ...options, steps: 2 });
   const { summary } = await analyzeImage(explainer, image, { source: "bench" }, options);
   console.log(
     `one image, default settings (${options.rule}, steps ${options.steps}, ${threads} threads), ms per stage:`,
