@@ -6,7 +6,7 @@ import { analyzeImage } from "../shared/analysis/analyze-image.js";
 import { createExplainer, gradientsFor } from "../shared/analysis/explainer.js";
 import { failedSummary } from "../shared/analysis/failed-summary.js";
 import { writeAnalysisToFolder } from "../shared/analysis/write-analysis.js";
-import { backendChoiceFrom, threadsFrom } from "../shared/config/environment.js";
+import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
 import { BadInputError } from "../shared/errors.js";
 import { initBackend } from "../shared/engine/backend.js";
 import type { BaselineKind } from "../shared/engine/baselines.js";
@@ -15,6 +15,7 @@ import { bundleReader } from "../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../shared/model/model-bundle.js";
 import type { ExplainedOutput } from "../shared/model/output-model.js";
 import type { Summary } from "../shared/schema/summary.js";
+import { s3Client } from "../shared/storage/aws-clients.js";
 import { collectImageFiles } from "./image-files.js";
 import { progressBar } from "./progress.js";
 import { UsageError } from "./usage-error.js";
@@ -54,7 +55,9 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   if (!values.model) throw new UsageError("--model is required: the folder of a model bundle");
 
   const runtime = await initBackend(backendChoiceFrom(process.env));
-  const bundle = await loadModelBundle(bundleReader(values.model));
+  const bundle = await loadModelBundle(
+    bundleReader(values.model, () => s3Client({ region: process.env[ENV.region] ?? "us-east-1" })),
+  );
   const explainer = createExplainer(bundle, runtime, gradientsFor(runtime, threadsFrom(process.env)));
   const options = analysisOptions(bundle.config, overridesFrom(values));
   const files = await collectImageFiles(positionals);
