@@ -11,16 +11,19 @@ export interface Deployment {
 }
 
 /**
- * The deployment to talk to: the stack named by `CNN_LENS_STACK` in the cloud when it is set, otherwise the local
- * stack on LocalStack (`npm start` creates it).
+ * The deployment to talk to: the stack named by `CNN_LENS_STACK` (in the cloud, or on the endpoint named by
+ * `CNN_LENS_AWS_ENDPOINT`), otherwise the local stack on LocalStack that `npm start` creates.
  */
 export async function findDeployment(
   environment: Readonly<Record<string, string | undefined>>,
 ): Promise<Deployment> {
   const env = environmentReader(environment);
-  const cloudStack = env.string(ENV.stack);
-  const aws: AwsConnection = cloudStack ? { region: env.string(ENV.region) ?? "us-east-1" } : LOCALSTACK;
-  const stackName = cloudStack ?? LOCAL_STACK_NAME;
+  const namedStack = env.string(ENV.stack);
+  const endpoint = env.string(ENV.endpoint);
+  const region = env.string(ENV.region) ?? LOCALSTACK.region;
+  const aws: AwsConnection =
+    namedStack && !endpoint ? { region } : { region, endpoint: endpoint ?? LOCALSTACK.endpoint };
+  const stackName = namedStack ?? LOCAL_STACK_NAME;
   let outputs: Record<string, string>;
   try {
     const { Stacks } = await cloudFormationClient(aws).send(
@@ -30,7 +33,7 @@ export async function findDeployment(
       (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]),
     );
   } catch (error) {
-    const where = cloudStack ? `in ${aws.region}` : "on LocalStack (run npm start first)";
+    const where = aws.endpoint ? `at ${aws.endpoint} (run npm start first)` : `in ${aws.region}`;
     throw new Error(`cannot find the stack ${stackName} ${where}: ${(error as Error).message}`, {
       cause: error,
     });

@@ -18,7 +18,7 @@ import {
 } from "../../shared/storage/s3-objects.js";
 
 /** A shard takes new images until it holds this many; each write of it stays this small, however large the index. */
-export const SHARD_CAPACITY = 256;
+export const SHARD_CAPACITY = 128;
 const MAX_RACES = 50;
 
 /**

@@ -1,4 +1,6 @@
-import type { ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -173,5 +175,28 @@ describe("the pipeline on LocalStack", () => {
     const after = (await readAllRecords(aws.s3, aws.outputs.bucket)).filter((record) => record.key === GOOD);
     expect(after).toEqual(before);
     expect(after).toHaveLength(1);
+  });
+
+  it("answers status, query and fetch from the command line", async () => {
+    const cli = async (...args: string[]) =>
+      (
+        await promisify(execFile)("node", [join(import.meta.dirname, "../../bin/cnn-lens.mjs"), ...args], {
+          env: { ...process.env, CNN_LENS_STACK: aws.stackName, CNN_LENS_AWS_ENDPOINT: LOCALSTACK.endpoint },
+        })
+      ).stdout;
+    const status = await cli("status");
+    expect(status).toMatch(/work dead letters +0 waiting/);
+    expect(status).toMatch(/manifest +13 records/);
+
+    const failed = JSON.parse(await cli("query", "--status", "failed", "--json")) as { key: string }[];
+    expect(failed.map((record) => record.key).sort()).toEqual(Object.values(BAD).sort());
+    const table = await cli("query", "--label", "rust", "--min-score", "0");
+    expect(table.split("\n")[0]).toMatch(/^image +actual +predicted +IG error +time$/);
+
+    const out = await mkdtemp(join(tmpdir(), "cnn-lens-fetch-"));
+    const folder = (await cli("fetch", ODD_NAME.slice("uploads/".length), "--out", out)).trim();
+    const summary = parseSummary(JSON.parse(await readFile(join(folder, "summary.json"), "utf8")));
+    expect(summary.status).toBe("explained");
+    expect((await readFile(join(folder, "input.png"))).subarray(1, 4).toString()).toBe("PNG");
   });
 });
