@@ -1,31 +1,22 @@
-import { execFile, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { promisify } from "node:util";
-import { mkdtemp } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pollIndexQueue } from "../../cli/local/index-poller.js";
 import { readAllRecords, waitForRecords } from "../../cli/local/wait-for-records.js";
-import { startWorkerProcess, stopWorkerProcess } from "../../cli/local/worker-process.js";
-import { initBackend } from "../../shared/engine/backend.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
 import { parseSummary, type ExplainedSummary } from "../../shared/schema/summary.js";
-import { DEFAULT_MODEL_NAME, resultsPrefixFor, summaryKeyFor } from "../../shared/storage/s3-layout.js";
+import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { resultsPrefixFor, summaryKeyFor } from "../../shared/storage/s3-layout.js";
 import { getJson, headObject, putObject } from "../../shared/storage/s3-objects.js";
-import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
-import { uploadBundle } from "../../shared/model/upload-bundle.js";
 import { BAD_IMAGE_NAMES, badImages } from "../fixtures/bad-images.js";
 import { syntheticImage } from "../fixtures/images.js";
-import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
-import { freshLocalStack } from "./local-aws.js";
+import { localPipeline } from "./local-pipeline.js";
 
-let aws: Awaited<ReturnType<typeof freshLocalStack>>;
-let worker: ChildProcess;
-const stopIndexer = new AbortController();
-let indexer: Promise<void>;
+let pipeline: Awaited<ReturnType<typeof localPipeline>>;
+let aws: Awaited<ReturnType<typeof localPipeline>>["aws"];
 const workerLog: string[] = [];
 
 const GOOD = "uploads/plain.png";
@@ -56,32 +47,13 @@ async function upload(key: string, body: Uint8Array, metadata?: Record<string, s
 }
 
 beforeAll(async () => {
-  await initBackend("auto");
-  aws = await freshLocalStack();
-  const bundle = join(await mkdtemp(join(tmpdir(), "cnn-lens-pipeline-")), "model");
-  await saveModelBundle(seedLikeCnn(32), seedLikeLens(32), bundle);
-  await uploadBundle(aws.s3, aws.outputs.bucket, bundle, DEFAULT_MODEL_NAME);
-  worker = startWorkerProcess({
-    aws: LOCALSTACK,
-    outputs: aws.outputs,
-    watch: true,
-    environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: "20" },
-    onLog: (line) => workerLog.push(line),
-  });
-  indexer = pollIndexQueue({
-    sqs: aws.sqs,
-    s3: aws.s3,
-    bucket: aws.outputs.bucket,
-    queueUrl: aws.outputs.indexQueueUrl,
-    stop: stopIndexer.signal,
-  });
+  pipeline = await localPipeline(32);
+  aws = pipeline.aws;
+  pipeline.startWorker(workerLog, 20);
 });
 
 afterAll(async () => {
-  if (worker) await stopWorkerProcess(worker);
-  stopIndexer.abort();
-  await indexer?.catch(() => undefined);
-  await aws?.dispose();
+  await pipeline?.dispose();
 });
 
 describe("the pipeline on LocalStack", () => {

@@ -1,38 +1,14 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pollIndexQueue } from "../../cli/local/index-poller.js";
 import { readAllRecords, waitForRecords } from "../../cli/local/wait-for-records.js";
-import { startWorkerProcess, stopWorkerProcess } from "../../cli/local/worker-process.js";
-import { initBackend } from "../../shared/engine/backend.js";
-import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
-import { uploadBundle } from "../../shared/model/upload-bundle.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
-import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
+import { stopWorkerProcess } from "../../cli/local/worker-process.js";
 import { putObject } from "../../shared/storage/s3-objects.js";
 import { syntheticImage } from "../fixtures/images.js";
-import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
-import { freshLocalStack } from "./local-aws.js";
+import { localPipeline } from "./local-pipeline.js";
 
-let aws: Awaited<ReturnType<typeof freshLocalStack>>;
-const workers: ChildProcess[] = [];
-const stopIndexer = new AbortController();
-let indexer: Promise<void>;
-
-const CLAIM_SECONDS = "6";
-const startWorker = (log: string[]) => {
-  const worker = startWorkerProcess({
-    aws: LOCALSTACK,
-    outputs: aws.outputs,
-    watch: true,
-    environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: CLAIM_SECONDS },
-    onLog: (line) => log.push(line),
-  });
-  workers.push(worker);
-  return worker;
-};
+let pipeline: Awaited<ReturnType<typeof localPipeline>>;
+let aws: Awaited<ReturnType<typeof localPipeline>>["aws"];
+const CLAIM_SECONDS = 6;
+const startWorker = (log: string[]) => pipeline.startWorker(log, CLAIM_SECONDS);
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -43,25 +19,12 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 beforeAll(async () => {
-  await initBackend("auto");
-  aws = await freshLocalStack();
-  const bundle = join(await mkdtemp(join(tmpdir(), "cnn-lens-crash-")), "model");
-  await saveModelBundle(seedLikeCnn(64), seedLikeLens(64), bundle);
-  await uploadBundle(aws.s3, aws.outputs.bucket, bundle, DEFAULT_MODEL_NAME);
-  indexer = pollIndexQueue({
-    sqs: aws.sqs,
-    s3: aws.s3,
-    bucket: aws.outputs.bucket,
-    queueUrl: aws.outputs.indexQueueUrl,
-    stop: stopIndexer.signal,
-  });
+  pipeline = await localPipeline(64);
+  aws = pipeline.aws;
 });
 
 afterAll(async () => {
-  for (const worker of workers) await stopWorkerProcess(worker);
-  stopIndexer.abort();
-  await indexer?.catch(() => undefined);
-  await aws?.dispose();
+  await pipeline?.dispose();
 });
 
 describe("a worker killed in the middle of an image", () => {

@@ -1,0 +1,55 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pollIndexQueue } from "../../cli/local/index-poller.js";
+import { startWorkerProcess, stopWorkerProcess } from "../../cli/local/worker-process.js";
+import { initBackend } from "../../shared/engine/backend.js";
+import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
+import { uploadBundle } from "../../shared/model/upload-bundle.js";
+import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
+import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
+import { freshLocalStack } from "./local-aws.js";
+
+/**
+ * A fresh stack on LocalStack with a seed-like model of `modelSize` as models/default/ and the index poller
+ * running; workers are started by the test, one gradient thread each.
+ */
+export async function localPipeline(modelSize: number) {
+  await initBackend("auto");
+  const aws = await freshLocalStack();
+  const bundle = join(await mkdtemp(join(tmpdir(), "cnn-lens-pipeline-")), "model");
+  await saveModelBundle(seedLikeCnn(modelSize), seedLikeLens(modelSize), bundle);
+  await uploadBundle(aws.s3, aws.outputs.bucket, bundle, DEFAULT_MODEL_NAME);
+  const stopIndexer = new AbortController();
+  const indexer = pollIndexQueue({
+    sqs: aws.sqs,
+    s3: aws.s3,
+    bucket: aws.outputs.bucket,
+    queueUrl: aws.outputs.indexQueueUrl,
+    stop: stopIndexer.signal,
+  });
+  const workers: ChildProcess[] = [];
+  return {
+    aws,
+    /** Starts a watching worker whose JSON log lines go to `log`. */
+    startWorker(log: string[], claimSeconds: number): ChildProcess {
+      const worker = startWorkerProcess({
+        aws: LOCALSTACK,
+        outputs: aws.outputs,
+        watch: true,
+        environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: String(claimSeconds) },
+        onLog: (line) => log.push(line),
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async dispose(): Promise<void> {
+      await Promise.all(workers.map(stopWorkerProcess));
+      stopIndexer.abort();
+      await indexer.catch(() => undefined);
+      await aws.dispose();
+    },
+  };
+}
