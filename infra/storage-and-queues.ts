@@ -14,6 +14,14 @@ import {
 import { PREFIXES } from "../shared/storage/s3-layout.js";
 import { deadLetterQueueProps, SECURE_BUCKET_PROPS, SECURE_QUEUE_PROPS } from "./secure-defaults.js";
 
+export interface StorageAndQueuesProps {
+  /**
+   * Where the bucket's server access logs go (the cloud stack has one; LocalStack needs none).
+   * @default no access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+}
+
 /**
  * The bucket and the two queues that every deployment has, in the cloud and on LocalStack alike: uploads/ notify
  * the work queue, results/…/summary.json notify the index queue, and each queue has a dead-letter queue.
@@ -28,7 +36,7 @@ export class StorageAndQueues extends Construct {
   readonly indexQueue: sqs.Queue;
   readonly indexDeadLetterQueue: sqs.Queue;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: StorageAndQueuesProps = {}) {
     super(scope, id);
     this.workDeadLetterQueue = new sqs.Queue(
       this,
@@ -51,7 +59,12 @@ export class StorageAndQueues extends Construct {
       deadLetterQueue: { queue: this.indexDeadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
-    this.bucket = new s3.Bucket(this, "Bucket", SECURE_BUCKET_PROPS);
+    this.bucket = new s3.Bucket(this, "Bucket", {
+      ...SECURE_BUCKET_PROPS,
+      ...(props.serverAccessLogsBucket
+        ? { serverAccessLogsBucket: props.serverAccessLogsBucket, serverAccessLogsPrefix: "bucket/" }
+        : {}),
+    });
     const account = Stack.of(this).account;
     for (const queue of [this.workQueue, this.indexQueue]) {
       queue.addToResourcePolicy(

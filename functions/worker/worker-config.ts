@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { ENV, environmentReader } from "../../shared/config/environment.js";
-import { BACKEND_CHOICES, type BackendChoice } from "../../shared/engine/backend.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../shared/engine/backend-choices.js";
 import { DEFAULT_MAX_PIXELS } from "../../shared/image/decode-image.js";
 import type { AwsConnection } from "../../shared/storage/aws-clients.js";
 import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";

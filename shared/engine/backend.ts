@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 
-/** What the user may ask for; `auto` tries tensorflow-gpu, tensorflow, wasm, cpu in that order. */
-export const BACKEND_CHOICES = ["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
+
+export { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
 type ConcreteBackend = Exclude<BackendChoice, "auto">;
 
 /** The backend that actually runs, recorded in every summary. */
@@ -74,8 +74,11 @@ async function activate(candidate: ConcreteBackend): Promise<string> {
   }
   if (candidate === "wasm") {
     await import("@tensorflow/tfjs-backend-wasm");
+    await setBackend("wasm");
+    // After the backend is up, so that the stock kernels it replaces were set up and can be restored.
     const { registerFastWasmKernels } = await import("./wasm-kernels/index.js");
     registerFastWasmKernels();
+    return "wasm";
   }
   await setBackend(candidate);
   return candidate;

@@ -1,0 +1,78 @@
+import { Duration } from "aws-cdk-lib";
+import type * as batch from "aws-cdk-lib/aws-batch";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { ScalerSettings } from "../functions/scaler/scaler-settings.js";
+import { DEFAULT_DEPLOYMENT_CONFIG } from "./deployment-config.js";
+import { acknowledge } from "./nag-acknowledgments.js";
+import { NodeFunction } from "./node-function.js";
+import { SCALER_ENTRY } from "./source-paths.js";
+
+/** The name every worker job gets. */
+export const WORKER_JOB_NAME = "cnn-lens-worker";
+
+export interface WorkerScalerProps {
+  readonly workQueue: sqs.IQueue;
+  readonly jobQueue: batch.IJobQueue;
+  readonly jobDefinition: batch.EcsJobDefinition;
+  /** @default 4 */
+  readonly maxWorkers?: number;
+  /** @default 100 */
+  readonly imagesPerWorker?: number;
+  /** @default Duration.minutes(1) */
+  readonly interval?: Duration;
+}
+
+/**
+ * Starts GPU workers when images wait: every minute a Lambda (functions/scaler/) reads the work queue's depth and
+ * submits the missing workers as one array job. It never stops workers; they exit when the queue is idle.
+ */
+export class WorkerScaler extends Construct {
+  readonly function: NodeFunction;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: WorkerScalerProps) {
+    super(scope, id);
+    this.function = new NodeFunction(this, "Scaler", {
+      entry: SCALER_ENTRY,
+      description: "cnn-lens scaler: submits GPU workers to Batch when images wait in the work queue",
+      timeout: Duration.seconds(30),
+    });
+    const fn = this.function.function;
+    props.jobDefinition.grantSubmitJob(fn, props.jobQueue);
+    // ListJobs and DescribeJobs have no resource-level permissions: Batch authorizes them only on "*".
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ["batch:ListJobs", "batch:DescribeJobs"], resources: ["*"] }),
+    );
+    props.workQueue.grant(fn, "sqs:GetQueueAttributes");
+    acknowledge(this.function.role, {
+      "AwsSolutions-IAM5[Resource::*]":
+        "batch:ListJobs and batch:DescribeJobs support no resource-level permissions (IAM Service Authorization " +
+        "Reference for AWS Batch); they only read job status. SubmitJob is limited to this job queue and definition.",
+    });
+
+    const settings: ScalerSettings = {
+      workQueueUrl: props.workQueue.queueUrl,
+      jobQueue: props.jobQueue.jobQueueArn,
+      jobDefinition: props.jobDefinition.jobDefinitionArn,
+      jobName: WORKER_JOB_NAME,
+      maxWorkers: props.maxWorkers ?? DEFAULT_DEPLOYMENT_CONFIG.maxWorkers,
+      imagesPerWorker: props.imagesPerWorker ?? DEFAULT_DEPLOYMENT_CONFIG.imagesPerWorker,
+    };
+    this.rule = new events.Rule(this, "Schedule", {
+      description: "cnn-lens: run the worker scaler",
+      schedule: events.Schedule.rate(props.interval ?? Duration.minutes(1)),
+      targets: [
+        new targets.LambdaFunction(fn, {
+          event: events.RuleTargetInput.fromObject(settings),
+          // A missed run is made up by the next one a minute later.
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
+        }),
+      ],
+    });
+  }
+}
