@@ -16,13 +16,15 @@ import { loadModelBundle } from "../shared/model/model-bundle.js";
 import type { ExplainedOutput } from "../shared/model/output-model.js";
 import type { Summary } from "../shared/schema/summary.js";
 import { s3Client } from "../shared/storage/aws-clients.js";
+import { bundledModel } from "./bundled-model.js";
 import { collectImageFiles } from "./image-files.js";
 import { progressBar } from "./progress.js";
 import { UsageError } from "./usage-error.js";
 
-export const ANALYZE_USAGE = `usage: cnn-lens analyze <images or folders…> --model DIR [options]
+export const ANALYZE_USAGE = `usage: cnn-lens analyze <images or folders…> [--model DIR] [options]
 
   --model DIR        model bundle folder (model.json, weights, lens.json) or s3://bucket/prefix
+                     (default: the bundled model, models/default)
   --out DIR          where results go, one folder per image (default: out)
   --targets a,b      labels to explain (default: every predicted label, or the top one if none)
   --steps N|auto     integral steps (default from lens.json: auto)
@@ -52,11 +54,15 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
     },
   });
   if (positionals.length === 0) throw new UsageError("name at least one image or folder");
-  if (!values.model) throw new UsageError("--model is required: the folder of a model bundle");
+  const model = values.model ?? bundledModel();
+  if (!model)
+    throw new UsageError(
+      "--model is required: the folder of a model bundle (no bundled model at models/default)",
+    );
 
   const runtime = await initBackend(backendChoiceFrom(process.env));
   const bundle = await loadModelBundle(
-    bundleReader(values.model, () => s3Client({ region: process.env[ENV.region] ?? "us-east-1" })),
+    bundleReader(model, () => s3Client({ region: process.env[ENV.region] ?? "us-east-1" })),
   );
   const explainer = createExplainer(bundle, runtime, gradientsFor(runtime, threadsFrom(process.env)));
   const options = analysisOptions(bundle.config, overridesFrom(values));

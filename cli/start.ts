@@ -6,6 +6,7 @@ import { pollIndexQueue } from "./local/index-poller.js";
 import { provisionLocalStack } from "./local/provision.js";
 import { waitForRecords } from "./local/wait-for-records.js";
 import { startWorkerProcess, stopWorkerProcess } from "./local/worker-process.js";
+import { BUNDLED_MODEL } from "./bundled-model.js";
 import { downloadResults } from "./download-results.js";
 import { collectImageFiles } from "./image-files.js";
 import { readLabelsCsv } from "./labels-csv.js";
@@ -17,8 +18,6 @@ import { uploadBundle } from "../shared/model/upload-bundle.js";
 import { cloudFormationClient, LOCALSTACK, s3Client, sqsClient } from "../shared/storage/aws-clients.js";
 import { DEFAULT_MODEL_NAME } from "../shared/storage/s3-layout.js";
 
-/** The bundled model, uploaded as models/default/. */
-export const BUNDLED_MODEL = join(import.meta.dirname, "..", "models", "default");
 const SAMPLES = join(import.meta.dirname, "..", "samples");
 
 export const START_USAGE = `usage: cnn-lens start [--images DIR] [--model DIR] [--workers N] [--out DIR] [--watch]

@@ -113,8 +113,8 @@ describe("cnn-lens analyze", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/method "simpson" is unknown; use one of gauss-legendre/);
-    const missing = await cnnLens("analyze", join(folder, "leaf one.png"));
+    const missing = await cnnLens("analyze", "--model", join(folder, "model"));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--model is required[\s\S]*usage: cnn-lens analyze/);
+    expect(missing.stderr).toMatch(/name at least one image or folder[\s\S]*usage: cnn-lens analyze/);
   });
 });
