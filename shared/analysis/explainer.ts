@@ -1,6 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { RuntimeInfo } from "../engine/backend.js";
-import { batchSizeFor } from "../engine/batch-size.js";
+import { batchSizeFor, DEFAULT_BATCH_BUDGET_BYTES } from "../engine/batch-size.js";
 import type { InputShape } from "../engine/explained-function.js";
 import type { GradientSource } from "../engine/gradient-source.js";
 import { createParallelGradientSource } from "../engine/parallel-gradient-source.js";
@@ -34,6 +34,7 @@ export const inThreadGradients: GradientSourceFactory = (bundle, _output, model)
 /**
  * Gradients across `threads` worker threads, each with its own copy of the model, for the in-process backends
  * (wasm, cpu) that use one core each; native TensorFlow already uses every core, so it stays in this thread.
+ * The batch memory budget is shared among the threads.
  */
 export function gradientsFor(runtime: RuntimeInfo, threads: number): GradientSourceFactory {
   if (threads <= 1 || !(runtime.backend === "wasm" || runtime.backend === "cpu")) return inThreadGradients;
@@ -45,7 +46,7 @@ export function gradientsFor(runtime: RuntimeInfo, threads: number): GradientSou
         output,
         inputShape: inputShapeOf(bundle),
         backend,
-        batchSize: batchSizeFor(model),
+        batchSize: batchSizeFor(model, DEFAULT_BATCH_BUDGET_BYTES / threads),
       },
       threads,
     );
