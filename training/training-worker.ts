@@ -1,0 +1,39 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { initBackend } from "../shared/engine/backend.js";
+import { buildModel } from "./architecture.js";
+import { computeStep, setWeightArrays } from "./gradient-step.js";
+import type { StepReply, StepRequest, TrainingThreadSetup } from "./step-pool.js";
+
+/**
+ * One thread of a data-parallel training step: holds a training copy of the model and the images (shared
+ * memory, not copied); per request it takes the current weights, runs its share of the batch forward and
+ * backward, and returns the gradients and the updated BatchNormalization statistics.
+ */
+const setup = workerData as TrainingThreadSetup;
+const port = parentPort;
+if (!port) throw new Error("training-worker.ts runs only as a worker thread");
+
+const ready = (async () => {
+  await initBackend("wasm");
+  return buildModel(setup.architecture, { seed: setup.seed, variant: "training" });
+})();
+const set = {
+  rows: Array.from({ length: setup.count }, () => ({ image: "", labels: "" })),
+  size: setup.size,
+  pixels: new Uint8Array(setup.pixels),
+  targets: new Float32Array(setup.targets),
+};
+
+port.on("message", async (request: StepRequest) => {
+  try {
+    const model = await ready;
+    setWeightArrays(model, request.weights);
+    const result = await computeStep(model, set, request.indices, request.transforms);
+    port.postMessage({ id: request.id, result } satisfies StepReply, [
+      ...result.gradients.map((g) => g.buffer as ArrayBuffer),
+      ...result.state.map((s) => s.buffer as ArrayBuffer),
+    ]);
+  } catch (error) {
+    port.postMessage({ id: request.id, error: (error as Error).stack ?? String(error) } satisfies StepReply);
+  }
+});
