@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 
 /** Memory that one gradient batch may take, by default. */
-export const DEFAULT_BATCH_BUDGET_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_BATCH_BUDGET_BYTES = 384 * 1024 * 1024;
 const MAX_BATCH = 64;
 
 /**
