@@ -41,6 +41,8 @@ export interface QualityOptions {
 export interface MapMeasure {
   /** Share of the map's mass inside the dilated lesion mask. */
   readonly massShare: number;
+  /** Share of the map's mass on the leaf (the rest is on the background). */
+  readonly leafMassShare: number;
   /** Whether the map's peak lies inside the dilated lesion mask. */
   readonly pointingHit: boolean;
   /** Whether the map is all zeros (no mass, no peak). */
@@ -149,12 +151,12 @@ export async function evaluateSample(
         areaShare: areaShare(lesion, leaf),
         maskPixels: maskArea(lesion),
         integratedGradients: {
-          ...mapMeasure(igMaps[t], lesion, randomIgMaps?.[t]),
+          ...mapMeasure(igMaps[t], lesion, leaf, randomIgMaps?.[t]),
           steps: ig[t].steps,
           relativeError: ig[t].relativeError,
           ...(randomSteps ? { randomizedSteps: randomSteps[t] } : {}),
         },
-        gradCam: mapMeasure(cams.maps[t], lesion, randomCamMaps?.[t]),
+        gradCam: mapMeasure(cams.maps[t], lesion, leaf, randomCamMaps?.[t]),
       };
     });
     return { image: sample.image, labels: sample.labels, predicted: decision.labels, measures };
@@ -163,9 +165,15 @@ export async function evaluateSample(
   }
 }
 
-function mapMeasure(map: Float32Array, lesion: BinaryMask, randomMap?: Float32Array): MapMeasure {
+function mapMeasure(
+  map: Float32Array,
+  lesion: BinaryMask,
+  leaf: BinaryMask,
+  randomMap?: Float32Array,
+): MapMeasure {
   return {
     massShare: massShare(map, lesion),
+    leafMassShare: massShare(map, leaf),
     pointingHit: pointingHit(map, lesion),
     empty: !map.some((value) => value > 0),
     ...(randomMap ? { randomizationRho: spearman(map, randomMap) } : {}),

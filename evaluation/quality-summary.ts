@@ -18,6 +18,8 @@ export const TARGETS = {
 export interface MethodSummary {
   /** Mean share of map mass inside the dilated lesion mask. */
   readonly massShare: number;
+  /** Mean share of map mass on the leaf. */
+  readonly leafMassShare: number;
   /** massShare ÷ the row's mean areaShare (ratio of means). */
   readonly ratio: number;
   /** Share of pairs whose peak is inside the mask. */
@@ -113,6 +115,7 @@ function method(maps: readonly MapMeasure[], areaShare: number): MethodSummary {
     .filter((rho): rho is number => rho !== undefined && Number.isFinite(rho));
   return {
     massShare,
+    leafMassShare: mean(maps.map((m) => m.leafMassShare)),
     ratio: areaShare > 0 ? massShare / areaShare : Number.NaN,
     pointing: mean(maps.map((m) => (m.pointingHit ? 1 : 0))),
     empty: maps.filter((m) => m.empty).length,

@@ -59,6 +59,8 @@ describe("evaluateAttribution", () => {
       for (const map of [pair.integratedGradients, pair.gradCam]) {
         expect(map.massShare).toBeGreaterThanOrEqual(0);
         expect(map.massShare).toBeLessThanOrEqual(1);
+        expect(map.leafMassShare).toBeGreaterThanOrEqual(0);
+        expect(map.leafMassShare).toBeLessThanOrEqual(1);
         expect(typeof map.pointingHit).toBe("boolean");
       }
       expect(pair.integratedGradients.steps).toBe(8);

@@ -17,13 +17,20 @@ function measure(
     maskPixels: 100,
     integratedGradients: {
       massShare: ig[0],
+      leafMassShare: 0.8,
       pointingHit: ig[1],
       empty: false,
       randomizationRho: ig[2],
       steps: 16,
       relativeError: 0.001,
     },
-    gradCam: { massShare: cam[0], pointingHit: cam[1], empty: cam[0] === 0, randomizationRho: cam[2] },
+    gradCam: {
+      massShare: cam[0],
+      leafMassShare: 0.9,
+      pointingHit: cam[1],
+      empty: cam[0] === 0,
+      randomizationRho: cam[2],
+    },
   };
 }
 
@@ -52,6 +59,7 @@ describe("summarize", () => {
     expect(scab.gradCam.randomizationAbsRho).toBeCloseTo(0.4, 12);
     expect(scab.gradCam.empty).toBe(1);
     expect(overall.n).toBe(3);
+    expect(overall.integratedGradients.leafMassShare).toBeCloseTo(0.8, 12);
     expect(overall.areaShare).toBeCloseTo(0.4 / 3, 12);
     expect(overall.integratedGradients.ratio).toBeCloseTo(1.2 / 0.4, 12);
     expect(overall.integratedGradients.pointing).toBeCloseTo(2 / 3, 12);
