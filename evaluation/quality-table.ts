@@ -71,8 +71,9 @@ export function qualityReport(
     "",
     "area: the dilated lesion mask's share of the leaf (what a map spread evenly over the leaf would put inside);",
     "mass: the map's share inside the dilated mask; ratio = mean mass ÷ mean area, at most 1 ÷ area " +
-      `(${times(1 / overall.areaShare)} overall); the maps put ${percent(overall.integratedGradients.leafMassShare)} (IG) ` +
-      `and ${percent(overall.gradCam.leafMassShare)} (Grad-CAM) of their mass on the leaf;`,
+      `(${times(1 / overall.areaShare)} overall);`,
+    `on the leaf at all: ${percent(overall.integratedGradients.leafMassShare)} of the IG mass, ` +
+      `${percent(overall.gradCam.leafMassShare)} of the Grad-CAM mass (the rest is on the background);`,
     "point: share of map peaks inside the mask; rand |ρ|: mean |Spearman ρ| between the trained and the randomized",
     `model's maps (${context.randomized ?? "not run"}); low means the map depends on what the model learnt.`,
     "",

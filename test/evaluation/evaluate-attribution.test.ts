@@ -88,6 +88,7 @@ describe("evaluateAttribution", () => {
     expect(text).toMatch(/^model seed-like .* 4 held-out images with lesions \(generated, seed 90210\)/);
     expect(text).toMatch(/\nlabel +n +area +IG mass/);
     expect(text).toMatch(/\noverall +\d+ /);
+    expect(text).toMatch(/\non the leaf at all: [\d.]+% of the IG mass, [\d.]+% of the Grad-CAM mass/);
     expect(text).toMatch(/\ntarget IG mass ratio ≥ 3×: [\d.]+×, (meets|misses by [\d.]+×)/);
     expect(text).toMatch(
       /\ntarget IG pointing game ≥ 80%: [\d.]+%, (meets|misses by [\d.]+ percentage points)/,
