@@ -9,6 +9,7 @@ import {
   UPLOAD_USAGE,
   uploadCommand,
 } from "./pipeline-commands.js";
+import { REPORT_USAGE, reportCommand } from "./report.js";
 import { UsageError } from "./usage-error.js";
 import { START_USAGE, startCommand } from "./start.js";
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   status: { run: statusCommand, usage: STATUS_USAGE },
   query: { run: queryCommand, usage: QUERY_USAGE },
   fetch: { run: fetchCommand, usage: FETCH_USAGE },
+  report: { run: reportCommand, usage: REPORT_USAGE },
 };
 
 const USAGE = `usage: cnn-lens <command> [options]
@@ -30,6 +32,7 @@ commands:
   status    queue depths, dead letters and manifest totals
   query     list indexed images by label, status, score or misclassification
   fetch     copy one image's results to a folder
+  report    write the results report (report.html) to a folder
 
 run cnn-lens <command> --help for its options`;
 

@@ -7,16 +7,17 @@ import { provisionLocalStack } from "./local/provision.js";
 import { waitForRecords } from "./local/wait-for-records.js";
 import { startWorkerProcess, stopWorkerProcess } from "./local/worker-process.js";
 import { BUNDLED_MODEL } from "./bundled-model.js";
-import { downloadResults } from "./download-results.js";
 import { collectImageFiles } from "./image-files.js";
 import { readLabelsCsv } from "./labels-csv.js";
+import { writeLocalReport } from "./report.js";
 import { resultsTable } from "./results-table.js";
 import { uploadImages } from "./upload-images.js";
 import { backendChoiceFrom } from "../shared/config/environment.js";
 import { initBackend } from "../shared/engine/backend.js";
 import { uploadBundle } from "../shared/model/upload-bundle.js";
 import { cloudFormationClient, LOCALSTACK, s3Client, sqsClient } from "../shared/storage/aws-clients.js";
-import { DEFAULT_MODEL_NAME } from "../shared/storage/s3-layout.js";
+import { refreshReport } from "../functions/indexer/report-refresh.js";
+import { DEFAULT_MODEL_NAME, MANIFEST_KEY, RECORDS_PREFIX, REPORT_KEY } from "../shared/storage/s3-layout.js";
 
 const SAMPLES = join(import.meta.dirname, "..", "samples");
 
@@ -24,12 +25,13 @@ export const START_USAGE = `usage: cnn-lens start [--images DIR] [--model DIR] [
 
 Runs the whole pipeline on LocalStack: starts LocalStack if none is listening, provisions the bucket and queues
 from the CDK definition, uploads the model bundle as models/default/, runs the worker and the indexer, uploads the
-images, waits until the manifest lists every one, prints a table and copies the results to --out.
+images, waits until the manifest lists every one, prints a table, copies the results of every indexed image to
+--out, writes the report there (--out/report.html) and ends by printing its path.
 
   --images DIR   images to upload (default: samples/, with samples/labels.csv as ground truth)
   --model DIR    model bundle to use as the default model (default: models/default)
   --workers N    worker processes (default: 1; each uses every core for gradients)
-  --out DIR      where to copy the results (default: out)
+  --out DIR      where to copy the results and write the report (default: out)
   --watch        keep the worker and the indexer running for new uploads`;
 
 /** `npm start`: the local pipeline, end to end. */
@@ -92,10 +94,13 @@ export async function startCommand(argv: readonly string[]): Promise<number> {
         say(`indexed ${done}/${total} (${Math.round((Date.now() - started) / 1000)} s)`),
     });
     console.log(`\n${resultsTable(records)}\n`);
-    for (const record of records) await downloadResults(s3, outputs.bucket, record.key, values.out);
+    const report = await writeLocalReport(s3, outputs.bucket, values.out);
+    await refreshReport({ s3, bucket: outputs.bucket, force: true });
     console.log(`results:  s3://${outputs.bucket}/results/  (copied to ${values.out}/)`);
-    console.log(`manifest: s3://${outputs.bucket}/index/manifest.json`);
-    console.log(`records:  s3://${outputs.bucket}/index/records/*.jsonl`);
+    console.log(`manifest: s3://${outputs.bucket}/${MANIFEST_KEY}`);
+    console.log(`records:  s3://${outputs.bucket}/${RECORDS_PREFIX}*.jsonl`);
+    console.log(`report:   s3://${outputs.bucket}/${REPORT_KEY}  (links relative to the bucket)`);
+    console.log(`\nopen the report: ${report}`);
     if (values.watch) {
       say("watching for new uploads (cnn-lens upload <files>); Ctrl-C to stop");
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));

@@ -1,9 +1,12 @@
 import { Duration } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV } from "../shared/config/environment.js";
+import { REFRESH_REPORT_EVENT } from "../shared/report/regeneration.js";
 import { INDEX_TIMEOUT_SECONDS } from "../shared/storage/queue-settings.js";
 import { PREFIXES } from "../shared/storage/s3-layout.js";
 import {
@@ -25,17 +28,28 @@ export interface IndexFunctionProps {
   readonly indexQueue: sqs.IQueue;
   /** @default 10 */
   readonly batchSize?: number;
+  /**
+   * How often the schedule asks the function to refresh index/report.html; it regenerates only when the index
+   * changed and its last report is a minute old.
+   * @default Duration.minutes(1)
+   */
+  readonly reportInterval?: Duration;
 }
 
-/** The index Lambda (functions/indexer/lambda.ts) fed by the index queue, retrying only the failed messages. */
+/**
+ * The index Lambda (functions/indexer/lambda.ts) fed by the index queue, retrying only the failed messages, and
+ * run by a schedule to refresh the report, so the report follows the index at most once a minute, never per image.
+ */
 export class IndexFunction extends Construct {
   readonly function: NodeFunction;
+  readonly reportSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: IndexFunctionProps) {
     super(scope, id);
     this.function = new NodeFunction(this, "Indexer", {
       entry: INDEXER_ENTRY,
-      description: "cnn-lens indexer: keeps index/manifest.json and index/records/ up to date",
+      description:
+        "cnn-lens indexer: keeps index/manifest.json, index/records/ and index/report.html up to date",
       environment: { [ENV.bucket]: props.bucket.bucketName },
       timeout: Duration.seconds(INDEX_TIMEOUT_SECONDS),
       memorySize: 512,
@@ -50,7 +64,7 @@ export class IndexFunction extends Construct {
       [objectsFinding(props.bucket, PREFIXES.results)]:
         "The indexer reads the summaries, results/<key>/summary.json.",
       [objectsFinding(props.bucket, PREFIXES.index)]:
-        "The indexer keeps the manifest, record shards and key markers, all under index/.",
+        "The indexer keeps the manifest, record shards, key markers and the report, all under index/.",
     });
     fn.addEventSource(
       new SqsEventSource(props.indexQueue, {
@@ -59,5 +73,17 @@ export class IndexFunction extends Construct {
         maxConcurrency: INDEX_MAX_CONCURRENCY,
       }),
     );
+    this.reportSchedule = new events.Rule(this, "ReportSchedule", {
+      description: "cnn-lens: refresh index/report.html when the index changed",
+      schedule: events.Schedule.rate(props.reportInterval ?? Duration.minutes(1)),
+      targets: [
+        new targets.LambdaFunction(fn, {
+          event: events.RuleTargetInput.fromObject(REFRESH_REPORT_EVENT),
+          // A missed run is made up by the next one.
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
+        }),
+      ],
+    });
   }
 }

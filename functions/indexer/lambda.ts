@@ -1,12 +1,18 @@
 import { ENV, environmentReader } from "../../shared/config/environment.js";
 import { s3Client } from "../../shared/storage/aws-clients.js";
 import { handleIndexEvent, type SqsBatchResponse, type SqsEvent } from "./handler.js";
+import { isRefreshReportEvent } from "../../shared/report/regeneration.js";
+import { refreshReport, type ReportRefresh } from "./report-refresh.js";
 
 const env = environmentReader(process.env);
 const bucket = env.required(ENV.bucket, "the name of the cnn-lens bucket");
 const s3 = s3Client({ region: env.string(ENV.region) ?? "us-east-1" });
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 
-/** The index Lambda's entry point. */
-export const handler = (event: SqsEvent): Promise<SqsBatchResponse> =>
-  handleIndexEvent(event, { s3, bucket, log });
+/** The index Lambda's entry point: batches from the index queue, and the schedule's report refreshes. */
+export async function handler(event: SqsEvent | { task: string }): Promise<SqsBatchResponse | ReportRefresh> {
+  if (!isRefreshReportEvent(event)) return handleIndexEvent(event as SqsEvent, { s3, bucket, log });
+  const refresh = await refreshReport({ s3, bucket });
+  log({ event: "report-refresh", ...refresh });
+  return refresh;
+}

@@ -98,7 +98,13 @@ async function alreadyExplained(
   if (!existing) return false;
   try {
     const summary = parseSummary(existing.value);
-    return summary.status === "explained" && summary.image.etag === etag && summary.model.hash === modelHash;
+    // A summary from before thumbnails existed is redone, so that the report can show the image in full.
+    return (
+      summary.status === "explained" &&
+      summary.image.etag === etag &&
+      summary.model.hash === modelHash &&
+      summary.thumbnail !== undefined
+    );
   } catch {
     return false;
   }
@@ -135,6 +141,7 @@ async function writeResults(
 
 function contentType(path: string): string {
   if (path.endsWith(".png")) return "image/png";
+  if (path.endsWith(".jpg")) return "image/jpeg";
   if (path.endsWith(".json")) return "application/json";
   return "application/octet-stream";
 }

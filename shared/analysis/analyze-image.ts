@@ -16,10 +16,11 @@ import {
 import { interpolationStrip } from "../render/interpolation-strip.js";
 import { encodeNpy } from "../render/npy.js";
 import { blend, encodePng } from "../render/raster.js";
+import { encodeThumbnail } from "../render/thumbnail.js";
 import { parseSummary, SUMMARY_SCHEMA_VERSION, type ExplainedSummary } from "../schema/summary.js";
 import { CNN_LENS_VERSION } from "../version.js";
 import type { AnalysisOptions } from "./analysis-options.js";
-import { artifactPaths } from "./artifact-paths.js";
+import { artifactPaths, THUMBNAIL_SIZE } from "./artifact-paths.js";
 import type { Explainer } from "./explainer.js";
 import { Stopwatch } from "./stopwatch.js";
 
@@ -96,6 +97,7 @@ export async function analyzeImage(
 
     const rendered = await clock.time("render", async () => {
       artifacts.set(artifactPaths.input, await encodePng(image.display));
+      artifacts.set(artifactPaths.thumbnail, await encodeThumbnail(image.display, THUMBNAIL_SIZE));
       const integrated = [];
       for (const result of attributions) {
         const label = config.labels[result.target];
@@ -182,6 +184,7 @@ export async function analyzeImage(
       })),
       predictedLabels: [...decision.labels],
       input: artifactPaths.input,
+      thumbnail: artifactPaths.thumbnail,
       integratedGradients: rendered.integrated,
       gradCam: rendered.gradCams,
       activations: rendered.activations,

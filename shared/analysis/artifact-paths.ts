@@ -8,8 +8,13 @@ export function pathSegment(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_") || "_";
 }
 
+/** The longest side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 160;
+
 export const artifactPaths = {
   input: "input.png",
+  /** A small JPEG of the input for galleries, at most {@link THUMBNAIL_SIZE} pixels a side. */
+  thumbnail: "thumbnail.jpg",
   integratedGradients: (label: string) => {
     const folder = `ig/${pathSegment(label)}`;
     return {

@@ -1,8 +1,42 @@
 import { z } from "zod";
-import type { Summary } from "./summary.js";
+import type { ExplainedSummary, Summary } from "./summary.js";
 
 /** The version of the record and manifest contracts. */
 export const INDEX_SCHEMA_VERSION = 1;
+
+/**
+ * What the report's detail view shows of an explained image, copied from its summary. Paths are relative to the
+ * summary's folder.
+ */
+export const RecordExplanationsSchema = z.object({
+  input: z.string(),
+  /** Null for summaries written before thumbnails existed. */
+  thumbnail: z.string().nullable(),
+  targets: z.array(
+    z.object({
+      label: z.string(),
+      relativeError: z.number(),
+      converged: z.boolean(),
+      integratedGradients: z.object({
+        mask: z.string(),
+        overlay: z.string(),
+        signed: z.string(),
+        strip: z.string(),
+      }),
+      gradCam: z.object({ layer: z.string(), heatmap: z.string(), overlay: z.string() }).nullable(),
+    }),
+  ),
+  activations: z.array(
+    z.object({
+      layer: z.string(),
+      className: z.string(),
+      shape: z.array(z.number().int()),
+      grid: z.string(),
+      topChannels: z.array(z.number().int()),
+    }),
+  ),
+});
+export type RecordExplanations = z.infer<typeof RecordExplanationsSchema>;
 
 /** One image, as a line of a JSON Lines shard under index/records/: flat enough for Athena and DuckDB. */
 export const IndexRecordSchema = z.object({
@@ -30,6 +64,8 @@ export const IndexRecordSchema = z.object({
   processingMs: z.number().nullable(),
   createdAt: z.string(),
   indexedAt: z.string(),
+  /** Null for failed images; absent in records indexed before the report existed, which stay readable. */
+  explanations: RecordExplanationsSchema.nullable().optional(),
 });
 export type IndexRecord = z.infer<typeof IndexRecordSchema>;
 
@@ -65,7 +101,37 @@ export function recordFromSummary(
     processingMs: summary.timings.total ?? null,
     createdAt: summary.createdAt,
     indexedAt: indexedAt.toISOString(),
+    explanations: explained ? explanationsOf(explained) : null,
   });
+}
+
+function explanationsOf(summary: ExplainedSummary): RecordExplanations {
+  return {
+    input: summary.input,
+    thumbnail: summary.thumbnail ?? null,
+    targets: summary.integratedGradients.map((ig) => {
+      const cam = summary.gradCam.find((candidate) => candidate.label === ig.label);
+      return {
+        label: ig.label,
+        relativeError: ig.completeness.relativeError,
+        converged: ig.converged,
+        integratedGradients: {
+          mask: ig.artifacts.mask,
+          overlay: ig.artifacts.overlay,
+          signed: ig.artifacts.signed,
+          strip: ig.artifacts.strip,
+        },
+        gradCam: cam ? { layer: cam.layer, ...cam.artifacts } : null,
+      };
+    }),
+    activations: summary.activations.map(({ layer, className, shape, grid, topChannels }) => ({
+      layer,
+      className,
+      shape,
+      grid,
+      topChannels,
+    })),
+  };
 }
 
 function sameLabels(a: readonly string[], b: readonly string[]): boolean {

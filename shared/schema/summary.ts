@@ -96,6 +96,8 @@ const explained = z.object({
   predictions: z.array(prediction).min(1),
   predictedLabels: z.array(z.string()).min(1),
   input: artifactPath,
+  /** A small JPEG of the input; absent in summaries written before thumbnails existed. */
+  thumbnail: artifactPath.optional(),
   integratedGradients: z.array(integratedGradients),
   gradCam: z.array(gradCam),
   activations: z.array(activation),

@@ -7,6 +7,7 @@
  *   index/manifest.json                 totals and the list of record shards
  *   index/records/part-NNNNN.jsonl      one JSON line per image
  *   index/keys/<sha256 of key>.json     which shard holds an image's record (the indexer's bookkeeping)
+ *   index/report.html                   the results report, links relative to the bucket (at most once a minute)
  */
 import { createHash } from "node:crypto";
 import { SUMMARY_FILE } from "../analysis/artifact-paths.js";
@@ -21,6 +22,8 @@ export const PREFIXES = {
 export const MANIFEST_KEY = `${PREFIXES.index}manifest.json`;
 export const RECORDS_PREFIX = `${PREFIXES.index}records/`;
 export const KEYS_PREFIX = `${PREFIXES.index}keys/`;
+/** The results report, one self-contained page whose links are relative to the bucket. */
+export const REPORT_KEY = `${PREFIXES.index}report.html`;
 
 /** The name of the model bundle used when an upload names none. */
 export const DEFAULT_MODEL_NAME = "default";

@@ -69,13 +69,16 @@ describe("analyzeImage", () => {
       "dense1",
       "scores",
     ]);
+    expect(summary.thumbnail).toBe("thumbnail.jpg");
+    const thumbnail = await sharp(artifacts.get("thumbnail.jpg")).metadata();
+    expect([thumbnail.format, thumbnail.width, thumbnail.height]).toEqual(["jpeg", 32, 32]);
     const named = [
       summary.input,
       ...summary.integratedGradients.flatMap((ig) => Object.values(ig.artifacts)),
       ...summary.gradCam.flatMap((cam) => Object.values(cam.artifacts)),
       ...summary.activations.map((a) => a.grid),
     ];
-    expect([...artifacts.keys()].sort()).toEqual([...new Set(named)].sort());
+    expect([...artifacts.keys()].sort()).toEqual([...new Set([...named, summary.thumbnail])].sort());
     for (const path of named) {
       const metadata = await sharp(artifacts.get(path)).metadata();
       expect(metadata.format).toBe("png");

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { SUMMARY_FILE } from "../../shared/analysis/artifact-paths.js";
 import { ENV } from "../../shared/config/environment.js";
 import { MAX_RECEIVE_COUNT } from "../../shared/storage/queue-settings.js";
-import { PREFIXES } from "../../shared/storage/s3-layout.js";
+import { REFRESH_REPORT_EVENT } from "../../shared/report/regeneration.js";
+import { PREFIXES, REPORT_KEY } from "../../shared/storage/s3-layout.js";
 import { FUNCTION_RUNTIME } from "../../infra/node-function.js";
 import { WORKER_JOB_NAME } from "../../infra/worker-scaler.js";
 import {
@@ -360,7 +361,27 @@ describe("the index function", () => {
       ScalingConfig: { MaximumConcurrency: 2 },
     });
   });
+
+  it("is asked every minute to refresh index/report.html, which is under index/ where it may write", () => {
+    const { template, stack, logicalId } = buildStack();
+    const rule = scheduleRule(template, logicalId(stack.indexer.reportSchedule));
+    expect(rule.ScheduleExpression).toBe("rate(1 minute)");
+    expect(rule.Targets).toHaveLength(1);
+    const target = rule.Targets[0] as { Arn: unknown; Input: unknown };
+    expect(render(target.Arn)).toBe(`<${logicalId(stack.indexer.function.function)}.Arn>`);
+    expect(JSON.parse(render(target.Input))).toEqual(REFRESH_REPORT_EVENT);
+    expect(REPORT_KEY.startsWith(PREFIXES.index)).toBe(true);
+  });
 });
+
+function scheduleRule(template: ReturnType<typeof buildStack>["template"], id: string) {
+  const rule = template.toJSON().Resources[id] as {
+    Type: string;
+    Properties: { ScheduleExpression: string; Targets: { Arn: unknown; Input: unknown }[] };
+  };
+  expect(rule.Type).toBe("AWS::Events::Rule");
+  return rule.Properties;
+}
 
 describe("the scaler", () => {
   it("runs every minute with the work queue, job queue, job definition and sizing as its input", () => {
@@ -368,13 +389,10 @@ describe("the scaler", () => {
       "cnn-lens:maxWorkers": 3,
       "cnn-lens:imagesPerWorker": 25,
     });
-    const rule = onlyResource<{ ScheduleExpression: string; Targets: { Arn: unknown; Input: unknown }[] }>(
-      template,
-      "AWS::Events::Rule",
-    );
-    expect(rule.Properties.ScheduleExpression).toBe("rate(1 minute)");
-    expect(rule.Properties.Targets).toHaveLength(1);
-    const target = rule.Properties.Targets[0] as { Arn: unknown; Input: unknown };
+    const rule = scheduleRule(template, logicalId(stack.scaler.rule));
+    expect(rule.ScheduleExpression).toBe("rate(1 minute)");
+    expect(rule.Targets).toHaveLength(1);
+    const target = rule.Targets[0] as { Arn: unknown; Input: unknown };
     expect(render(target.Arn)).toBe(`<${logicalId(stack.scaler.function.function)}.Arn>`);
     expect(JSON.parse(render(target.Input))).toEqual({
       workQueueUrl: `<${logicalId(stack.storage.workQueue)}>`,

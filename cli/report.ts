@@ -1,0 +1,108 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { IndexStore } from "../functions/indexer/index-store.js";
+import { LOCAL_LINKS, signedLinks, type ArtifactLinks } from "../shared/report/artifact-links.js";
+import { manifestRevision } from "../shared/report/regeneration.js";
+import { reportPage } from "../shared/report/report-page.js";
+import type { IndexRecord } from "../shared/schema/index-record.js";
+import type { AwsConnection } from "../shared/storage/aws-clients.js";
+import { s3Client } from "../shared/storage/aws-clients.js";
+import { MAX_PRESIGN_SECONDS, objectLocation, presignGetUrl } from "../shared/storage/presigned-url.js";
+import { downloadResults } from "./download-results.js";
+import { findDeployment } from "./local/deployment.js";
+import { UsageError } from "./usage-error.js";
+
+export const REPORT_USAGE = `usage: cnn-lens report [--out DIR] [--presign [--expires SECONDS]]
+
+Builds the results report, DIR/report.html (default DIR: out), from the manifest and the records. By default it
+copies every indexed image's results into DIR, as cnn-lens fetch does, and links them relatively, so the folder
+works offline. With --presign it copies nothing and links each artifact by a presigned URL instead, valid for
+--expires seconds (default 3600, at most ${MAX_PRESIGN_SECONDS}); such a page grows by about 10 KB per image (more with session credentials).`;
+
+/** The report's file name in a local folder. */
+export const REPORT_FILE = "report.html";
+
+const COPIES_AT_ONCE = 8;
+
+/** `cnn-lens report`. */
+export async function reportCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      out: { type: "string", default: "out" },
+      presign: { type: "boolean", default: false },
+      expires: { type: "string" },
+    },
+  });
+  if (values.expires !== undefined && !values.presign) throw new UsageError("--expires goes with --presign");
+  const expiresSeconds = Number(values.expires ?? 3600);
+  if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > MAX_PRESIGN_SECONDS)
+    throw new UsageError(`--expires must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS}`);
+  const { aws, outputs } = await findDeployment(process.env);
+  const s3 = s3Client(aws);
+  const links = values.presign ? await presignedLinks(s3, aws, outputs.bucket, expiresSeconds) : undefined;
+  console.log(await writeLocalReport(s3, outputs.bucket, values.out, links));
+  return 0;
+}
+
+/**
+ * Writes `<out>/report.html` for the whole index and returns its absolute path. Without `links` it first copies
+ * every image's results into `out` and links them relatively.
+ */
+export async function writeLocalReport(
+  s3: S3Client,
+  bucket: string,
+  out: string,
+  links?: ArtifactLinks,
+): Promise<string> {
+  const store = new IndexStore(s3, bucket);
+  const { manifest } = await store.readManifest();
+  const records = (await Promise.all(manifest.shards.map((shard) => store.readShard(shard.key)))).flat();
+  if (!links) await copyResults(s3, bucket, records, out);
+  const html = reportPage({
+    records,
+    totals: manifest.totals,
+    revision: manifestRevision(manifest),
+    links: links ?? LOCAL_LINKS,
+    generatedAt: new Date(),
+  });
+  await mkdir(out, { recursive: true });
+  const file = resolve(join(out, REPORT_FILE));
+  await writeFile(file, html);
+  return file;
+}
+
+async function copyResults(
+  s3: S3Client,
+  bucket: string,
+  records: readonly IndexRecord[],
+  out: string,
+): Promise<void> {
+  const queue = [...records];
+  const copy = async () => {
+    for (let record = queue.shift(); record; record = queue.shift())
+      await downloadResults(s3, bucket, record.key, out);
+  };
+  await Promise.all(Array.from({ length: COPIES_AT_ONCE }, copy));
+}
+
+async function presignedLinks(
+  s3: S3Client,
+  aws: AwsConnection,
+  bucket: string,
+  expiresSeconds: number,
+): Promise<ArtifactLinks> {
+  const credentials = await s3.config.credentials();
+  const now = new Date();
+  return signedLinks((key) =>
+    presignGetUrl({
+      location: objectLocation(bucket, key, aws),
+      region: aws.region,
+      credentials,
+      expiresSeconds,
+      now,
+    }),
+  );
+}

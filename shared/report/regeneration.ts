@@ -1,0 +1,42 @@
+import type { Manifest } from "../schema/manifest.js";
+
+/** The report is regenerated at most this often. */
+export const REPORT_MIN_INTERVAL_MS = 60_000;
+
+/**
+ * A number that grows with every change to the index: the sum of the shards' revisions, each bumped on every
+ * write of its shard. The report is stamped with the revision it was built from.
+ */
+export function manifestRevision(manifest: Manifest): number {
+  return manifest.shards.reduce((sum, shard) => sum + shard.revision, 0);
+}
+
+/** What is known of the report last generated, if any. */
+export interface LastReport {
+  readonly generatedAt: Date;
+  readonly revision: number;
+}
+
+/**
+ * Whether to regenerate the report now: only when the index changed since the last one, and at least
+ * `minIntervalMs` after it, so that a burst of images costs one regeneration a minute, never one per image.
+ */
+export function shouldRegenerateReport(options: {
+  readonly now: Date;
+  readonly revision: number;
+  readonly last: LastReport | undefined;
+  readonly minIntervalMs?: number;
+}): boolean {
+  const { now, revision, last } = options;
+  if (!last) return true;
+  if (revision === last.revision) return false;
+  return now.getTime() - last.generatedAt.getTime() >= (options.minIntervalMs ?? REPORT_MIN_INTERVAL_MS);
+}
+
+/** The event the schedule sends the index Lambda to refresh the report. */
+export const REFRESH_REPORT_EVENT = { task: "refresh-report" } as const;
+
+/** Whether an event asks for a report refresh (rather than being a batch of index messages). */
+export function isRefreshReportEvent(event: unknown): event is typeof REFRESH_REPORT_EVENT {
+  return (event as { task?: unknown } | null)?.task === REFRESH_REPORT_EVENT.task;
+}
