@@ -1,4 +1,5 @@
 import { ANALYZE_USAGE, analyzeCommand } from "./analyze.js";
+import { MODEL_USAGE, modelCommand } from "./model-commands.js";
 import {
   FETCH_USAGE,
   fetchCommand,
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   query: { run: queryCommand, usage: QUERY_USAGE },
   fetch: { run: fetchCommand, usage: FETCH_USAGE },
   report: { run: reportCommand, usage: REPORT_USAGE },
+  model: { run: modelCommand, usage: MODEL_USAGE },
 };
 
 const USAGE = `usage: cnn-lens <command> [options]
@@ -33,6 +35,7 @@ commands:
   query     list indexed images by label, status, score or misclassification
   fetch     copy one image's results to a folder
   report    write the results report (report.html) to a folder
+  model     import a Keras .h5 or .keras model as a bundle, or upload a bundle under models/
 
 run cnn-lens <command> --help for its options`;
 

@@ -33,13 +33,13 @@ export async function localPipeline(modelSize: number) {
   const workers: ChildProcess[] = [];
   return {
     aws,
-    /** Starts a watching worker whose JSON log lines go to `log`. */
-    startWorker(log: string[], claimSeconds: number): ChildProcess {
+    /** Starts a watching worker whose JSON log lines go to `log`, with `environment` added to its own. */
+    startWorker(log: string[], claimSeconds: number, environment: Record<string, string> = {}): ChildProcess {
       const worker = startWorkerProcess({
         aws: LOCALSTACK,
         outputs: aws.outputs,
         watch: true,
-        environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: String(claimSeconds) },
+        environment: { CNN_LENS_THREADS: "1", CNN_LENS_CLAIM_SECONDS: String(claimSeconds), ...environment },
         onLog: (line) => log.push(line),
       });
       workers.push(worker);
