@@ -13,6 +13,8 @@ export interface AnalysisOptions {
   readonly tolerance: number;
   readonly maxSteps: number;
   readonly baselines: readonly BaselineKind[];
+  /** Standard deviation of the `blur` baseline, in model-input pixels. @default input width / 16 */
+  readonly blurSigma?: number;
   readonly output: ExplainedOutput;
   /** The first N layers, or layers by name. */
   readonly layers: number | readonly string[];
@@ -34,6 +36,7 @@ export function analysisOptions(
     tolerance: defaults.tolerance,
     maxSteps: defaults.maxSteps,
     baselines: defaults.baselines,
+    ...(defaults.blurSigma === undefined ? {} : { blurSigma: defaults.blurSigma }),
     output: defaults.output,
     layers: config.activations.layers,
     attributionsNpy: false,

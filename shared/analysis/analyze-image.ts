@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { layerActivations } from "../engine/activations.js";
-import { makeBaseline } from "../engine/baselines.js";
+import { blurSigmaFor, makeBaseline } from "../engine/baselines.js";
 import { gradCam } from "../engine/grad-cam.js";
 import { integratedGradients } from "../engine/integrated-gradients.js";
 import { decide, defaultTargets, targetsByName } from "../engine/prediction.js";
@@ -72,7 +72,9 @@ export async function analyzeImage(
       return decide(values, config);
     });
     const targets = options.targets ? targetsByName(options.targets, config) : defaultTargets(decision);
-    const pixelBaselines = options.baselines.map((kind) => makeBaseline(kind, image));
+    const pixelBaselines = options.baselines.map((kind) =>
+      makeBaseline(kind, image, { blurSigma: options.blurSigma }),
+    );
 
     const attributions = await clock.time("integratedGradients", async () =>
       integratedGradients(
@@ -116,6 +118,9 @@ export async function analyzeImage(
           rule: options.rule,
           output: options.output,
           baselines: [...options.baselines],
+          ...(options.baselines.includes("blur")
+            ? { blurSigma: options.blurSigma ?? blurSigmaFor(inputShape) }
+            : {}),
           steps: result.steps,
           evaluations: result.evaluations,
           converged: result.converged,

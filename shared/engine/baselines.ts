@@ -18,6 +18,11 @@ export interface BaselineOptions {
   readonly seed?: number;
 }
 
+/** The default standard deviation of the `blur` baseline: a sixteenth of the image width, in pixels. */
+export function blurSigmaFor(shape: InputShape): number {
+  return shape[1] / 16;
+}
+
 /** Builds the baseline of `kind` for `image`, in pixel space (0..255). */
 export function makeBaseline(
   kind: BaselineKind,
@@ -31,7 +36,7 @@ export function makeBaseline(
     case "white":
       return new Float32Array(size).fill(255);
     case "blur":
-      return gaussianBlur(image, options.blurSigma ?? image.shape[1] / 16);
+      return gaussianBlur(image, options.blurSigma ?? blurSigmaFor(image.shape));
     case "uniform": {
       const random = mulberry32(options.seed ?? 0);
       return Float32Array.from({ length: size }, () => random() * 255);

@@ -13,6 +13,8 @@ const integratedGradientsDefaults = z.object({
   maxSteps: z.number().int().min(1).max(4096).default(256),
   baselines: z.array(z.enum(BASELINE_KINDS)).min(1).default(["black"]),
   output: z.enum(EXPLAINED_OUTPUTS).default("probability"),
+  /** Standard deviation of the `blur` baseline, in model-input pixels. @default input width / 16 */
+  blurSigma: z.number().positive().max(1024).optional(),
 });
 
 /** `lens.json`, version 1: everything cnn-lens needs to know about a model beyond its weights. */

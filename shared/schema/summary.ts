@@ -49,6 +49,8 @@ const integratedGradients = z.object({
   rule: z.enum(QUADRATURE_RULES),
   output: z.enum(EXPLAINED_OUTPUTS),
   baselines: z.array(z.enum(BASELINE_KINDS)).min(1),
+  /** With a `blur` baseline: its standard deviation, in model-input pixels. */
+  blurSigma: z.number().positive().optional(),
   /** The step count of the final rule, and every gradient evaluation spent (refinements and baselines included). */
   steps: z.number().int().positive(),
   evaluations: z.number().int().positive(),

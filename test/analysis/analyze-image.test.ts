@@ -105,6 +105,33 @@ describe("analyzeImage", () => {
     }
   });
 
+  it("blurs the blur baseline by lens.json's blurSigma (width/16 without it) and records the σ", async () => {
+    const image = await syntheticImage(32, 32, 3);
+    const run = async (config: typeof seedLike.bundle.config) => {
+      const options = analysisOptions(config, { targets: ["rust"], baselines: ["blur"], steps: 16 });
+      return (await analyzeImage(seedLike, image, { source: "b.png" }, options)).summary;
+    };
+    const config = seedLike.bundle.config;
+    const byDefault = await run(config);
+    const sharp = await run({
+      ...config,
+      integratedGradients: { ...config.integratedGradients, blurSigma: 0.5 },
+    });
+    expect(byDefault.integratedGradients[0].blurSigma).toBe(32 / 16);
+    expect(sharp.integratedGradients[0].blurSigma).toBe(0.5);
+    // A barely blurred baseline is closer to the image, so the output moves less along the path.
+    const delta = (summary: typeof byDefault) =>
+      Math.abs(summary.integratedGradients[0].completeness.outputDelta);
+    expect(delta(sharp)).toBeLessThan(delta(byDefault));
+    const black = await analyzeImage(
+      seedLike,
+      image,
+      { source: "c.png" },
+      analysisOptions(config, { targets: ["rust"], baselines: ["black"], steps: 8 }),
+    );
+    expect(black.summary.integratedGradients[0]).not.toHaveProperty("blurSigma");
+  });
+
   it("leaks no tensors", async () => {
     const image = await syntheticImage(32, 32, 3);
     const options = analysisOptions(seedLike.bundle.config, { steps: 8 });

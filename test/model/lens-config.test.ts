@@ -39,7 +39,7 @@ describe("parseLensConfig", () => {
       thresholds: [0.5, 2],
       noLabel: "rust",
       input: { width: 0, height: 256 },
-      integratedGradients: { rule: "simpson" },
+      integratedGradients: { rule: "simpson", blurSigma: -1 },
     };
     let error: unknown;
     try {
@@ -55,6 +55,7 @@ describe("parseLensConfig", () => {
     expect(message).toMatch(/noLabel: "rust" is also a class label/);
     expect(message).toMatch(/input.width/);
     expect(message).toMatch(/integratedGradients.rule/);
+    expect(message).toMatch(/integratedGradients.blurSigma: .*>0/);
   });
 
   it("rejects an unknown schema version and a missing field by name", () => {
