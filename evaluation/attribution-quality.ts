@@ -31,7 +31,7 @@ export interface QualityOptions {
   /** Integrated Gradients and the explained output, as the lens would run them. */
   readonly analysis: Pick<
     AnalysisOptions,
-    "rule" | "steps" | "tolerance" | "maxSteps" | "baselines" | "output"
+    "rule" | "steps" | "tolerance" | "maxSteps" | "baselines" | "blurSigma" | "output"
   >;
   /** Lesion masks are grown by this many pixels at input scale, so maps a pixel or two off still count. */
   readonly dilation: number;
@@ -99,7 +99,9 @@ export async function evaluateSample(
   const toModelInput = (pixels: Float32Array) =>
     pixels.map((p) => p * config.input.scale + config.input.offset);
   const input = toModelInput(image.pixels);
-  const baselines = options.analysis.baselines.map((kind) => toModelInput(makeBaseline(kind, image)));
+  const baselines = options.analysis.baselines.map((kind) =>
+    toModelInput(makeBaseline(kind, image, { blurSigma: options.analysis.blurSigma })),
+  );
   const inputTensor = tf.tensor4d(input, [1, ...trained.inputShape]);
   try {
     const scores = tf.tidy(() => trained.bundle.model.predict(inputTensor) as tf.Tensor).dataSync();

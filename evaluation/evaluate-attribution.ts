@@ -7,6 +7,8 @@ import { analysisOptions } from "../shared/analysis/analysis-options.js";
 import { createExplainer, gradientsFor, type Explainer } from "../shared/analysis/explainer.js";
 import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
 import { initBackend } from "../shared/engine/backend.js";
+import { blurSigmaFor, type BaselineKind } from "../shared/engine/baselines.js";
+import type { ExplainedOutput } from "../shared/model/output-model.js";
 import { localBundleReader } from "../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../shared/model/model-bundle.js";
 import { evaluateSample, type SampleEvaluation } from "./attribution-quality.js";
@@ -34,6 +36,10 @@ export interface AttributionEvaluationOptions {
   readonly imageSize?: number;
   /** IG steps; by default the lens.json default. */
   readonly steps?: number | "auto";
+  /** IG baselines; by default lens.json's. */
+  readonly baselines?: readonly BaselineKind[];
+  /** The explained output; by default lens.json's. */
+  readonly output?: ExplainedOutput;
   /** Dilation of lesion masks at input scale, pixels. */
   readonly dilation: number;
   /** Model randomization: the seed and the layers (`all` or the top N); `false` skips the sanity check. */
@@ -53,6 +59,8 @@ export interface AttributionEvaluation {
   readonly rule: string;
   readonly output: string;
   readonly baselines: readonly string[];
+  /** With a blur baseline: its standard deviation in model-input pixels. */
+  readonly blurSigma?: number;
   readonly dilation: number;
   readonly randomization: string | undefined;
   /** Images where the model predicted none of their true labels (nothing to measure). */
@@ -70,10 +78,11 @@ export async function evaluateAttribution(
   const log = options.log ?? (() => undefined);
   const runtime = await initBackend(backendChoiceFrom(process.env));
   const bundle = await loadModelBundle(localBundleReader(options.model));
-  const analysis = analysisOptions(
-    bundle.config,
-    options.steps === undefined ? {} : { steps: options.steps },
-  );
+  const analysis = analysisOptions(bundle.config, {
+    steps: options.steps,
+    baselines: options.baselines,
+    output: options.output,
+  });
   const gradients = gradientsFor(runtime, options.threads);
   const explainers: Explainer[] = [createExplainer(bundle, runtime, gradients)];
   let randomization: string | undefined;
@@ -124,6 +133,9 @@ export async function evaluateAttribution(
       rule: analysis.rule,
       output: analysis.output,
       baselines: analysis.baselines,
+      ...(analysis.baselines.includes("blur")
+        ? { blurSigma: analysis.blurSigma ?? blurSigmaFor(trained.inputShape) }
+        : {}),
       dilation: options.dilation,
       randomization,
       imagesWithoutPredictedTrueLabel: samples.filter((s) => s.measures.length === 0).length,
@@ -144,7 +156,7 @@ export function formatEvaluation(result: AttributionEvaluation): string {
     `model ${result.model.id} (${result.model.location}), ${result.backend}; ${result.heldOut.images} held-out images with lesions ` +
     `(${result.heldOut.seed === undefined ? result.heldOut.source : `generated, seed ${result.heldOut.seed}`}), ` +
     `${result.summary.overall.n} (image, predicted true label) pairs, ${result.imagesWithoutPredictedTrueLabel} images with none; ` +
-    `IG ${result.rule}, steps ${result.steps}, baseline ${result.baselines.join("+")}, output ${result.output}; ` +
+    `IG ${result.rule}, steps ${result.steps}, baseline ${result.baselines.join("+")}${result.blurSigma === undefined ? "" : ` (blur σ ${result.blurSigma} px)`}, output ${result.output}; ` +
     `masks dilated ${result.dilation} px at input scale`;
   const time = `took ${result.seconds.data.toFixed(0)} s for data, ${result.seconds.evaluation.toFixed(0)} s to evaluate`;
   return [setting, "", qualityReport(result.summary, { randomized: result.randomization }), time].join("\n");
@@ -156,6 +168,8 @@ const USAGE = `usage: tsx evaluation/evaluate-attribution.ts [options]
   --seed S             seed of the generated held-out split (default ${HELD_OUT_SEED}; training uses 1001, 2002, 3003)
   --data DIR           evaluate an existing generated split in DIR instead (with --csv NAME, default val.csv)
   --steps N|auto       Integrated Gradients steps (default: lens.json's)
+  --baselines K[,K]    IG baselines: black, white, blur, uniform (default: lens.json's)
+  --output O           explained output: probability or logit (default: lens.json's)
   --dilation PX        lesion masks grow by this many pixels at input scale (default 2)
   --randomize all|N    re-initialize all layers (default) or the top N layers with weights; 'none' skips the check
   --random-seed S      seed of the randomized weights (default 1)
@@ -174,6 +188,8 @@ async function main(argv: readonly string[]): Promise<void> {
       data: { type: "string" },
       csv: { type: "string", default: "val.csv" },
       steps: { type: "string" },
+      baselines: { type: "string" },
+      output: { type: "string" },
       dilation: { type: "string", default: "2" },
       randomize: { type: "string", default: "all" },
       "random-seed": { type: "string", default: "1" },
@@ -204,6 +220,8 @@ async function main(argv: readonly string[]): Promise<void> {
         : values.steps === "auto"
           ? "auto"
           : whole("steps", values.steps, 1),
+    baselines: values.baselines?.split(",").map((kind) => kind.trim()) as BaselineKind[] | undefined,
+    output: values.output as ExplainedOutput | undefined,
     dilation: whole("dilation", values.dilation),
     randomization:
       randomize === "none"
