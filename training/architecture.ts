@@ -29,7 +29,7 @@ export interface Architecture {
 export const DEFAULT_ARCHITECTURE: Architecture = {
   size: 128,
   filters: [16, 32, 64, 128],
-  head: "flatten",
+  head: "global-average",
   dense: 64,
   dropout: 0.3,
   order: "conv-pool-bn",

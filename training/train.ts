@@ -257,6 +257,9 @@ export function lensJson(architecture: Architecture, thresholds: readonly number
       scale: INPUT_SCALE,
       offset: 0,
     },
+    // A blurred copy of the leaf keeps its shape and colour but not lesion-sized detail, so IG attributes what
+    // the blur removes; black (the seed's) also credits the leaf's mere presence. See evaluation/README.md.
+    integratedGradients: { baselines: ["blur"], blurSigma: architecture.size / 32 },
     activations: { layers: architecture.filters.map((_, i) => `conv${i + 1}`) },
   };
 }

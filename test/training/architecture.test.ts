@@ -15,13 +15,13 @@ beforeAll(async () => {
 });
 
 describe("the CNN", () => {
-  it("is Conv2D/MaxPooling2D/BatchNormalization blocks, then Flatten, Dropout and Dense, ending in 5 sigmoids", () => {
+  it("is Conv2D/MaxPooling2D/BatchNormalization blocks, then global average pooling, Dropout and Dense, ending in 5 sigmoids", () => {
     const model = buildModel(DEFAULT_ARCHITECTURE, { seed: 1 });
     const types = model.layers.map((l) => l.getClassName());
     const blocks = DEFAULT_ARCHITECTURE.filters.length;
     expect(types).toEqual([
       ...Array.from({ length: blocks }, () => ["Conv2D", "MaxPooling2D", "BatchNormalization"]).flat(),
-      "Flatten",
+      "GlobalAveragePooling2D",
       "Dropout",
       "Dense",
       "Dropout",
