@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 
 import { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
+import { registerTfCompatibleGradients } from "./tf-compatible-gradients.js";
 
 export { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
 type ConcreteBackend = Exclude<BackendChoice, "auto">;
@@ -31,7 +32,8 @@ let active: RuntimeInfo | undefined;
 /**
  * Loads and activates a tfjs backend once per process. With `auto`, native TensorFlow (GPU, then CPU) is used
  * when its package and libtensorflow load, otherwise the wasm backend, otherwise the pure-JS cpu backend.
- * A forced choice that cannot load throws with the reason.
+ * A forced choice that cannot load throws with the reason. It also registers the gradients that TF.js takes
+ * differently from TensorFlow, redone as TensorFlow takes them (see `tf-compatible-gradients.ts`).
  */
 export async function initBackend(choice: BackendChoice = "auto"): Promise<RuntimeInfo> {
   if (active) return active;
@@ -45,6 +47,7 @@ export async function initBackend(choice: BackendChoice = "auto"): Promise<Runti
   for (const candidate of candidates) {
     try {
       const backend = await activate(candidate);
+      registerTfCompatibleGradients();
       active = {
         backend,
         backendPackage: PACKAGE[candidate],

@@ -72,6 +72,44 @@ describe("createParallelGradientSource", () => {
     }
   });
 
+  it("takes TensorFlow's gradients in its threads: global max pooling splits ties", async () => {
+    // On a black image every pixel ties for each channel's max, so each gets 1/(4·4) of that channel's gradient.
+    const pooled = tf.sequential({
+      layers: [
+        tf.layers.globalMaxPooling2d({ inputShape: [4, 4, 2] }),
+        tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: "glorotNormal" }),
+      ],
+    });
+    const threads = await createParallelGradientSource(
+      {
+        artifacts: await artifactsOf(pooled),
+        output: "probability",
+        inputShape: [4, 4, 2],
+        backend: BACKEND,
+        batchSize: 1,
+      },
+      1,
+    );
+    try {
+      const black = new Float32Array(4 * 4 * 2);
+      const sums = await threads.weightedGradientSums(black, black, [{ alpha: 0, weight: 1, target: 1 }]);
+      const perChannel = tf.tidy(() =>
+        tf
+          .grad((features: tf.Tensor) =>
+            tf.sum(tf.mul(pooled.layers[1].apply(features) as tf.Tensor, tf.oneHot([1], 3))),
+          )(tf.zeros([1, 2]))
+          .dataSync(),
+      );
+      expect(Math.max(...perChannel.map(Math.abs))).toBeGreaterThan(1e-3);
+      (sums.get(1) as Float32Array).forEach((value, i) =>
+        expect(value).toBeCloseTo(perChannel[i % 2] / 16, 7),
+      );
+    } finally {
+      await threads.dispose();
+      pooled.dispose();
+    }
+  });
+
   it("reports a failure in a thread as an error", async () => {
     await expect(parallel.outputs([new Float32Array(5)])).rejects.toThrow(/gradient thread failed/);
   });

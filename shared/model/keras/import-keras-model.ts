@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
 import { BadModelError } from "../../errors.js";
-import { gradientCaveats } from "./gradient-caveats.js";
 import type { Hdf5Array } from "./hdf5-file.js";
 import { openKerasFile, type KerasFormat } from "./keras-file.js";
 import { convertKerasTopology } from "./keras-topology.js";
@@ -48,7 +47,7 @@ export async function importKerasModel(path: string): Promise<ImportedKerasModel
       model,
       format: file.format,
       kerasVersion: file.kerasVersion,
-      warnings: [...topology.warnings, ...gradientCaveats(model)],
+      warnings: topology.warnings,
     };
   } finally {
     await file.close();
