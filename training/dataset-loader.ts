@@ -98,6 +98,12 @@ export interface Dihedral {
   readonly mirror: boolean;
 }
 
+/** How one training image is augmented: a dihedral transform, and optionally seeded Gaussian noise. */
+export interface Augmentation extends Dihedral {
+  /** Adds N(0, std²) noise to every model-input value, drawn from `seed`. */
+  readonly noise?: { readonly seed: number; readonly std: number };
+}
+
 /**
  * The images at `indices` as a float32 batch `[n, size, size, 3]` scaled by {@link INPUT_SCALE} exactly as cnn-lens scales them (the model input), and their
  * targets `[n, labels]`. With `transforms`, image i is turned and mirrored by `transforms[i]` (augmentation:
@@ -106,7 +112,7 @@ export interface Dihedral {
 export function batchTensors(
   set: ImageSet,
   indices: readonly number[],
-  transforms?: readonly Dihedral[],
+  transforms?: readonly Augmentation[],
 ): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
   const { size } = set;
   const per = size * size * 3;
@@ -121,6 +127,7 @@ export function batchTensors(
     } else {
       transformInto(source, target, size, transform);
     }
+    if (transform?.noise) addGaussianNoise(target, transform.noise.seed, transform.noise.std);
     ys.set(set.targets.subarray(index * LABELS.length, (index + 1) * LABELS.length), i * LABELS.length);
   });
   return {
@@ -147,10 +154,22 @@ function transformInto(source: Uint8Array, target: Float32Array, size: number, t
   }
 }
 
-/** A random dihedral transform per image, from a seeded generator. */
-export function randomTransforms(count: number, random: SeededRandom): Dihedral[] {
+/** A random dihedral transform per image, and seeded input noise of `noiseStd` when it is above 0. */
+export function randomTransforms(count: number, random: SeededRandom, noiseStd = 0): Augmentation[] {
   return Array.from({ length: count }, () => ({
     turns: random.int(4) as Dihedral["turns"],
     mirror: random.next() < 0.5,
+    ...(noiseStd > 0 ? { noise: { seed: random.uint32(), std: noiseStd } } : {}),
   }));
+}
+
+/** Adds seeded N(0, std²) noise to `values` in place (Box–Muller over a seeded uniform generator). */
+function addGaussianNoise(values: Float32Array, seed: number, std: number): void {
+  const random = new SeededRandom(seed);
+  for (let i = 0; i < values.length; i += 2) {
+    const radius = std * Math.sqrt(-2 * Math.log(1 - random.next()));
+    const angle = 2 * Math.PI * random.next();
+    values[i] += radius * Math.cos(angle);
+    if (i + 1 < values.length) values[i + 1] += radius * Math.sin(angle);
+  }
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { batchTensors, type Dihedral, type ImageSet } from "./dataset-loader.js";
+import { batchTensors, type Augmentation, type ImageSet } from "./dataset-loader.js";
 
 /** What one forward and backward pass over part of a batch gives. */
 export interface StepResult {
@@ -30,7 +30,7 @@ export async function computeStep(
   model: tf.LayersModel,
   set: ImageSet,
   indices: readonly number[],
-  transforms?: readonly Dihedral[],
+  transforms?: readonly Augmentation[],
 ): Promise<StepResult> {
   const { xs, ys } = batchTensors(set, indices, transforms);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

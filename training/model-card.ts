@@ -156,7 +156,7 @@ ${table(
 - Adam, binary cross-entropy, batch ${training.batchSize}, ${training.epochs} epochs, learning rate ${training.learningRate}
   decaying along a half cosine to ${training.finalLearningRate}; Glorot-uniform kernels seeded from ${training.modelSeed},
   epoch order and augmentation seeded from ${training.seed}.
-- Augmentation: ${training.augment ? "a random quarter turn and mirror of every training image (the leaves lie in any orientation)" : "none"}.
+- Augmentation: ${training.augment ? `a random quarter turn and mirror of every training image (the leaves lie in any orientation)${training.inputNoise ? `, and Gaussian noise of standard deviation ${training.inputNoise} added to the model input (smoother input gradients, so crisper attributions)` : ""}` : "none"}.
 - Dropout (rate ${report.architecture.dropout}) before both Dense layers; while training its masks are seeded, the
   saved model has stock Dropout layers.
 - ${training.threads > 0 ? `Data parallel over ${training.threads} worker threads (the wasm backend runs one thread per process): each takes a share of every batch, the gradients are averaged, and BatchNormalization normalizes each share on its own.` : "One thread."}

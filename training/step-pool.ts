@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "./architecture.js";
-import type { Dihedral, ImageSet } from "./dataset-loader.js";
+import type { Augmentation, ImageSet } from "./dataset-loader.js";
 import { computeStep, type StepResult } from "./gradient-step.js";
 
 /** Computes the gradient of one batch, in this thread or spread over worker threads. */
@@ -16,7 +16,7 @@ export interface StepPool {
   step(
     weights: Float32Array[],
     indices: readonly number[],
-    transforms?: readonly Dihedral[],
+    transforms?: readonly Augmentation[],
   ): Promise<StepResult>;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export interface StepRequest {
   readonly id: number;
   readonly weights: Float32Array[];
   readonly indices: readonly number[];
-  readonly transforms?: readonly Dihedral[];
+  readonly transforms?: readonly Augmentation[];
 }
 
 export type StepReply =

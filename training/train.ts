@@ -48,6 +48,8 @@ export interface TrainConfig {
   readonly batchSize: number;
   readonly learningRate: number;
   readonly finalLearningRate: number;
+  /** Standard deviation of the Gaussian noise added to training inputs (model-input units; 0 for none). */
+  readonly inputNoise: number;
   readonly threads: number;
   readonly generatorThreads: number;
   readonly architecture: Architecture;
@@ -65,6 +67,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   batchSize: 32,
   learningRate: 2e-3,
   finalLearningRate: 1e-4,
+  inputNoise: 0,
   threads: availableParallelism(),
   generatorThreads: Math.min(4, availableParallelism()),
   architecture: DEFAULT_ARCHITECTURE,
@@ -110,6 +113,7 @@ export async function train(config: TrainConfig, command: string): Promise<Train
       finalLearningRate: config.finalLearningRate,
       seed: config.trainingSeed,
       augment: true,
+      inputNoise: config.inputNoise,
       threads: config.threads,
       progressEvery: 25,
       onBatch: (epoch, batch, total, ms) =>
@@ -176,6 +180,7 @@ export async function train(config: TrainConfig, command: string): Promise<Train
         seed: config.trainingSeed,
         modelSeed: config.modelSeed,
         augment: true,
+        inputNoise: config.inputNoise,
         threads: config.threads,
         log: epochs,
       },

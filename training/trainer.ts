@@ -17,6 +17,8 @@ export interface TrainOptions {
   readonly seed: number;
   /** Random quarter turns and mirrors of every training image. */
   readonly augment: boolean;
+  /** With `augment`: the standard deviation of Gaussian noise added to the model input (0: none). @default 0 */
+  readonly inputNoise?: number;
   /**
    * Worker threads that share each batch (data parallel); 0 trains in this thread. The result depends on the
    * number of threads (BatchNormalization normalizes each thread's share on its own), not on timing.
@@ -79,7 +81,9 @@ export async function trainModel(
       const epochBatches = batches(epochOrder(count, options.seed, epoch), options.batchSize);
       let lossSum = 0;
       for (const [b, indices] of epochBatches.entries()) {
-        const transforms = options.augment ? randomTransforms(indices.length, random) : undefined;
+        const transforms = options.augment
+          ? randomTransforms(indices.length, random, options.inputNoise ?? 0)
+          : undefined;
         const weights = pool.threads > 0 ? await weightArrays(model) : [];
         const result = await pool.step(weights, indices, transforms);
         tf.tidy(() => {

@@ -66,6 +66,8 @@ export interface TrainingReport {
     readonly seed: number;
     readonly modelSeed: number;
     readonly augment: boolean;
+    /** Standard deviation of the Gaussian input noise (absent in reports from before it existed). */
+    readonly inputNoise?: number;
     readonly threads: number;
     readonly log: readonly (EpochLog & { readonly validationMacroF1: number })[];
   };

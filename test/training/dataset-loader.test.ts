@@ -10,9 +10,11 @@ import {
   epochOrder,
   loadSplit,
   parseSplitCsv,
+  randomTransforms,
   type ImageSet,
 } from "../../training/dataset-loader.js";
 import { labelText, multiHot, sameLabels } from "../../training/labels.js";
+import { SeededRandom } from "../../training/random.js";
 
 let folder: string;
 
@@ -119,5 +121,32 @@ describe("batches", () => {
     expect([quarter, red(3, false)]).toContainEqual([30, 10, 40, 20]); // one quarter turn each way
     expect(quarter).not.toEqual(red(3, false));
     expect(new Set(quarter)).toEqual(new Set([10, 20, 30, 40]));
+  });
+
+  it("adds seeded Gaussian input noise of the given standard deviation, the same for the same seed", () => {
+    const size = 64;
+    const set: ImageSet = {
+      rows: [{ image: "grey", labels: "healthy" }],
+      size,
+      pixels: new Uint8Array(size * size * 3).fill(128),
+      targets: new Float32Array(5),
+    };
+    const noisy = (seed: number) => {
+      const { xs, ys } = batchTensors(set, [0], [{ turns: 0, mirror: false, noise: { seed, std: 0.05 } }]);
+      const values = Array.from(xs.dataSync(), (v) => v - 128 / 255);
+      xs.dispose();
+      ys.dispose();
+      return values;
+    };
+    const noise = noisy(7);
+    const mean = noise.reduce((a, b) => a + b, 0) / noise.length;
+    const std = Math.sqrt(noise.reduce((a, b) => a + (b - mean) ** 2, 0) / noise.length);
+    expect(Math.abs(mean)).toBeLessThan(0.002);
+    expect(std).toBeCloseTo(0.05, 2);
+    expect(noisy(7)).toEqual(noise);
+    expect(noisy(8)).not.toEqual(noise);
+    const augmentations = randomTransforms(3, new SeededRandom(1), 0.05);
+    expect(augmentations.every((a) => a.noise?.std === 0.05)).toBe(true);
+    expect(randomTransforms(3, new SeededRandom(1)).some((a) => a.noise)).toBe(false);
   });
 });
