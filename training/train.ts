@@ -67,7 +67,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   batchSize: 32,
   learningRate: 2e-3,
   finalLearningRate: 1e-4,
-  inputNoise: 0,
+  inputNoise: 0.1,
   threads: availableParallelism(),
   generatorThreads: Math.min(4, availableParallelism()),
   architecture: DEFAULT_ARCHITECTURE,
