@@ -1,6 +1,5 @@
 import { Duration } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
-import * as targets from "aws-cdk-lib/aws-events-targets";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -17,6 +16,7 @@ import {
 } from "./nag-acknowledgments.js";
 import { NodeFunction } from "./node-function.js";
 import { INDEXER_ENTRY } from "./source-paths.js";
+import { scheduledInvocation } from "./scheduled-invocation.js";
 
 /** Index updates at once: each one rewrites the manifest with If-Match, so more would mostly retry. */
 export const INDEX_MAX_CONCURRENCY = 2;
@@ -73,17 +73,11 @@ export class IndexFunction extends Construct {
         maxConcurrency: INDEX_MAX_CONCURRENCY,
       }),
     );
-    this.reportSchedule = new events.Rule(this, "ReportSchedule", {
+    this.reportSchedule = scheduledInvocation(this, "ReportSchedule", {
       description: "cnn-lens: refresh index/report.html when the index changed",
-      schedule: events.Schedule.rate(props.reportInterval ?? Duration.minutes(1)),
-      targets: [
-        new targets.LambdaFunction(fn, {
-          event: events.RuleTargetInput.fromObject(REFRESH_REPORT_EVENT),
-          // A missed run is made up by the next one.
-          retryAttempts: 0,
-          maxEventAge: Duration.minutes(1),
-        }),
-      ],
+      function: fn,
+      event: REFRESH_REPORT_EVENT,
+      interval: props.reportInterval,
     });
   }
 }

@@ -1,7 +1,6 @@
 import { Duration } from "aws-cdk-lib";
 import type * as batch from "aws-cdk-lib/aws-batch";
 import * as events from "aws-cdk-lib/aws-events";
-import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -10,6 +9,7 @@ import { DEFAULT_DEPLOYMENT_CONFIG } from "./deployment-config.js";
 import { acknowledge } from "./nag-acknowledgments.js";
 import { NodeFunction } from "./node-function.js";
 import { SCALER_ENTRY } from "./source-paths.js";
+import { scheduledInvocation } from "./scheduled-invocation.js";
 
 /** The name every worker job gets. */
 export const WORKER_JOB_NAME = "cnn-lens-worker";
@@ -62,17 +62,11 @@ export class WorkerScaler extends Construct {
       maxWorkers: props.maxWorkers ?? DEFAULT_DEPLOYMENT_CONFIG.maxWorkers,
       imagesPerWorker: props.imagesPerWorker ?? DEFAULT_DEPLOYMENT_CONFIG.imagesPerWorker,
     };
-    this.rule = new events.Rule(this, "Schedule", {
+    this.rule = scheduledInvocation(this, "Schedule", {
       description: "cnn-lens: run the worker scaler",
-      schedule: events.Schedule.rate(props.interval ?? Duration.minutes(1)),
-      targets: [
-        new targets.LambdaFunction(fn, {
-          event: events.RuleTargetInput.fromObject(settings),
-          // A missed run is made up by the next one a minute later.
-          retryAttempts: 0,
-          maxEventAge: Duration.minutes(1),
-        }),
-      ],
+      function: fn,
+      event: { ...settings },
+      interval: props.interval,
     });
   }
 }
