@@ -1,7 +1,11 @@
 import { ENV, environmentReader } from "../../shared/config/environment.js";
 import { s3Client } from "../../shared/storage/aws-clients.js";
 import { handleIndexEvent, type SqsBatchResponse, type SqsEvent } from "./handler.js";
-import { isRefreshReportEvent } from "../../shared/report/regeneration.js";
+import {
+  isRefreshReportEvent,
+  REPORT_MIN_INTERVAL_MS,
+  SCHEDULE_JITTER_MS,
+} from "../../shared/report/regeneration.js";
 import { refreshReport, type ReportRefresh } from "./report-refresh.js";
 
 const env = environmentReader(process.env);
@@ -10,9 +14,21 @@ const s3 = s3Client({ region: env.string(ENV.region) ?? "us-east-1" });
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 
 /** The index Lambda's entry point: batches from the index queue, and the schedule's report refreshes. */
-export async function handler(event: SqsEvent | { task: string }): Promise<SqsBatchResponse | ReportRefresh> {
+export async function handler(
+  event: SqsEvent | { task: string },
+): Promise<SqsBatchResponse | ReportRefresh | undefined> {
   if (!isRefreshReportEvent(event)) return handleIndexEvent(event as SqsEvent, { s3, bucket, log });
-  const refresh = await refreshReport({ s3, bucket });
-  log({ event: "report-refresh", ...refresh });
-  return refresh;
+  try {
+    const refresh = await refreshReport({
+      s3,
+      bucket,
+      minIntervalMs: REPORT_MIN_INTERVAL_MS - SCHEDULE_JITTER_MS,
+    });
+    log({ event: "report-refresh", ...refresh });
+    return refresh;
+  } catch (error) {
+    // The schedule does not retry; the next run, a minute later, tries again.
+    log({ event: "report-refresh-failed", error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
 }

@@ -29,13 +29,18 @@ export async function refreshReport(options: {
   readonly bucket: string;
   readonly now?: Date;
   readonly force?: boolean;
+  /** @default REPORT_MIN_INTERVAL_MS */
+  readonly minIntervalMs?: number;
 }): Promise<ReportRefresh> {
   const { s3, bucket, now = new Date() } = options;
   const store = new IndexStore(s3, bucket);
   const { manifest } = await store.readManifest();
   const revision = manifestRevision(manifest);
   const last = lastReportOf((await headObject(s3, bucket, REPORT_KEY))?.metadata);
-  if (!options.force && !shouldRegenerateReport({ now, revision, last })) {
+  if (
+    !options.force &&
+    !shouldRegenerateReport({ now, revision, last, minIntervalMs: options.minIntervalMs })
+  ) {
     return { generated: false, revision, upToDate: last?.revision === revision };
   }
   const records = (await Promise.all(manifest.shards.map((shard) => store.readShard(shard.key)))).flat();

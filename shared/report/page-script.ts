@@ -96,12 +96,21 @@ function figure(image, path, caption) {
 
 function openDetail(index) {
   const key = data.images[index].k;
-  if (decodeURIComponent(location.hash.slice(1)) !== "image=" + key) location.hash = "image=" + encodeURIComponent(key);
+  if (hashText() !== "image=" + key) location.hash = "image=" + encodeURIComponent(key);
   else renderDetail();
 }
 
+/** The decoded URL fragment; a malformed one (e.g. a bare %) reads as empty, so it opens no detail view. */
+function hashText() {
+  try {
+    return decodeURIComponent(location.hash.slice(1));
+  } catch {
+    return "";
+  }
+}
+
 function renderDetail() {
-  const hash = decodeURIComponent(location.hash.slice(1));
+  const hash = hashText();
   const index = hash.startsWith("image=") ? byKey.get(hash.slice(6)) : undefined;
   const detail = $("detail");
   if (index === undefined) {

@@ -4,6 +4,13 @@ import type { Manifest } from "../schema/manifest.js";
 export const REPORT_MIN_INTERVAL_MS = 60_000;
 
 /**
+ * The cloud refresh runs on a one-minute EventBridge schedule, which already bounds the rate; its invocations
+ * start up to a few seconds early or late, so the throttle there allows this much slack (without it, every
+ * other run would find the last report 59.9 s old and skip, and the report would lag two minutes).
+ */
+export const SCHEDULE_JITTER_MS = 10_000;
+
+/**
  * A number that grows with every change to the index: the sum of the shards' revisions, each bumped on every
  * write of its shard. The report is stamped with the revision it was built from.
  */

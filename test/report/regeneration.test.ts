@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { emptyManifest, type Manifest } from "../../shared/schema/manifest.js";
-import { manifestRevision, shouldRegenerateReport } from "../../shared/report/regeneration.js";
+import {
+  manifestRevision,
+  REPORT_MIN_INTERVAL_MS,
+  SCHEDULE_JITTER_MS,
+  shouldRegenerateReport,
+} from "../../shared/report/regeneration.js";
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
 
@@ -32,6 +37,30 @@ describe("shouldRegenerateReport", () => {
       }
     }
     expect(generated).toBe(10);
+  });
+});
+
+describe("the cloud schedule's slack", () => {
+  it("lets a run that starts a little early refresh a report the previous run wrote", () => {
+    const last = { generatedAt: at(0), revision: 1 };
+    const slightlyEarly = new Date(at(60).getTime() - 100);
+    expect(shouldRegenerateReport({ now: slightlyEarly, revision: 2, last })).toBe(false);
+    expect(
+      shouldRegenerateReport({
+        now: slightlyEarly,
+        revision: 2,
+        last,
+        minIntervalMs: REPORT_MIN_INTERVAL_MS - SCHEDULE_JITTER_MS,
+      }),
+    ).toBe(true);
+    expect(
+      shouldRegenerateReport({
+        now: at(30),
+        revision: 2,
+        last,
+        minIntervalMs: REPORT_MIN_INTERVAL_MS - SCHEDULE_JITTER_MS,
+      }),
+    ).toBe(false);
   });
 });
 

@@ -65,6 +65,19 @@ async function watchedPage(): Promise<{ page: Page; errors: string[]; requested:
 const cards = (page: Page) => page.locator("#gallery .card");
 
 describe("the report in Chromium", () => {
+  it("ignores a malformed #image= fragment instead of throwing", async () => {
+    const { page, errors } = await watchedPage();
+    await page.goto(`${reportUrl}#image=100%.jpg`);
+    await expect.poll(() => cards(page).count()).toBe(IMAGES + 1);
+    expect(await page.locator("#detail").isVisible()).toBe(false);
+    await page.evaluate(() => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = "image=%E0%A4%A";
+    });
+    await page.waitForTimeout(100);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("shows every image, filters the gallery, and opens a detail view whose images all load", async () => {
     const { page, errors, requested } = await watchedPage();
     await page.goto(reportUrl);
