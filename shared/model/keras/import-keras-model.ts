@@ -33,11 +33,11 @@ export async function importKerasModel(path: string): Promise<ImportedKerasModel
     } catch (error) {
       throw new BadModelError(`${path}: TF.js could not build the model: ${(error as Error).message}`);
     }
-    const weights =
-      file.format === "keras"
-        ? kerasArchiveWeights(file.weights, topology.layers)
-        : h5ModelWeights(file.weights);
     try {
+      const weights =
+        file.format === "keras"
+          ? kerasArchiveWeights(file.weights, topology.layers)
+          : h5ModelWeights(file.weights);
       assignWeights(model, weights, path);
     } catch (error) {
       model.dispose();

@@ -32,33 +32,40 @@ export async function openKerasFile(path: string): Promise<KerasFile> {
   const starts = (signature: number[]) => signature.every((byte, i) => head[i] === byte);
   if (starts(HDF5_SIGNATURE)) {
     const file = await Hdf5File.open(path);
-    const text = file.stringAttribute("/", "model_config");
-    if (text === undefined) {
+    try {
+      const text = file.stringAttribute("/", "model_config");
+      if (text === undefined) {
+        throw new BadModelError(
+          `${path} holds weights but no model config; save the whole model with model.save("model.h5"), not save_weights`,
+        );
+      }
+      return {
+        path,
+        format: "h5",
+        kerasVersion: file.stringAttribute("/", "keras_version"),
+        modelConfig: parseConfig(text, path),
+        weights: file,
+        async close() {
+          file.close();
+        },
+      };
+    } catch (error) {
       file.close();
-      throw new BadModelError(
-        `${path} holds weights but no model config; save the whole model with model.save("model.h5"), not save_weights`,
-      );
+      throw error;
     }
-    return {
-      path,
-      format: "h5",
-      kerasVersion: file.stringAttribute("/", "keras_version"),
-      modelConfig: parseConfig(text, path),
-      weights: file,
-      async close() {
-        file.close();
-      },
-    };
   }
   if (starts(ZIP_SIGNATURE)) {
     const archive = readKerasArchive(await readFile(path), path);
     const folder = await mkdtemp(join(tmpdir(), "cnn-lens-keras-"));
     const weightsPath = join(folder, "model.weights.h5");
-    await writeFile(weightsPath, archive.weights);
-    const file = await Hdf5File.open(weightsPath).catch(async (error: unknown) => {
+    let file: Hdf5File;
+    try {
+      await writeFile(weightsPath, archive.weights);
+      file = await Hdf5File.open(weightsPath);
+    } catch (error) {
       await rm(folder, { recursive: true, force: true });
       throw error;
-    });
+    }
     return {
       path,
       format: "keras",

@@ -117,10 +117,17 @@ function functionalLayer(item: JsonRecord, report: ImportReport): JsonRecord[] {
 /** One call of a layer: Keras 2 `[[name, node, tensor, kwargs], …]` or Keras 3 `{args, kwargs}`. */
 function inboundNode(node: unknown, layer: string, report: ImportReport): NodeTensor[] {
   if (Array.isArray(node)) {
-    return node.map((entry) => {
-      const [name, nodeIndex, tensorIndex, kwargs] = entry as [string, number, number, unknown];
+    return node.flatMap((entry): NodeTensor[] => {
+      if (!isTensorReference(entry)) {
+        report.problems.push(
+          `layer "${layer}" has an inbound tensor the importer cannot read: ${JSON.stringify(entry)} ` +
+            "(expected [layer name, node index, tensor index, kwargs])",
+        );
+        return [];
+      }
+      const [name, nodeIndex, tensorIndex, kwargs] = entry;
       checkKwargs(kwargs, layer, report);
-      return [name, nodeIndex, tensorIndex, {}];
+      return [[name, nodeIndex, tensorIndex, {}]];
     });
   }
   if (!isRecord(node)) {
@@ -134,8 +141,16 @@ function inboundNode(node: unknown, layer: string, report: ImportReport): NodeTe
   const collect = (arg: unknown): void => {
     if (Array.isArray(arg)) arg.forEach(collect);
     else if (isRecord(arg) && arg.class_name === "__keras_tensor__" && isRecord(arg.config)) {
-      const [name, nodeIndex, tensorIndex] = arg.config.keras_history as [string, number, number];
-      tensors.push([name, nodeIndex, tensorIndex, {}]);
+      const history = arg.config.keras_history;
+      if (isTensorReference(history)) {
+        const [name, nodeIndex, tensorIndex] = history;
+        tensors.push([name, nodeIndex, tensorIndex, {}]);
+      } else {
+        report.problems.push(
+          `layer "${layer}" is called with a Keras tensor whose keras_history the importer cannot read: ` +
+            `${JSON.stringify(history)} (expected [layer name, node index, tensor index])`,
+        );
+      }
     } else {
       report.problems.push(
         `layer "${layer}" is called with the argument ${JSON.stringify(arg)}, which is not a tensor`,
@@ -144,6 +159,16 @@ function inboundNode(node: unknown, layer: string, report: ImportReport): NodeTe
   };
   collect(node.args);
   return tensors;
+}
+
+/** `[layer name, node index, tensor index, …]`: how Keras 2 inbound nodes and Keras 3 `keras_history` name a tensor. */
+function isTensorReference(value: unknown): value is [string, number, number, unknown?] {
+  return (
+    Array.isArray(value) &&
+    typeof value[0] === "string" &&
+    typeof value[1] === "number" &&
+    typeof value[2] === "number"
+  );
 }
 
 /**

@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { initBackend } from "../../../shared/engine/backend.js";
+import { BadModelError } from "../../../shared/errors.js";
 import { integratedGradients } from "../../../shared/engine/integrated-gradients.js";
 import { createTensorGradientSource } from "../../../shared/engine/tensor-gradient-source.js";
+import { Hdf5File } from "../../../shared/model/keras/hdf5-file.js";
 import { importKerasModel } from "../../../shared/model/keras/import-keras-model.js";
 import { explainedFunction } from "../../../shared/model/output-model.js";
 import {
@@ -127,6 +129,25 @@ describe("importKerasModel, on what does not fit or does not fully work", () => 
     await expect(importKerasModel(path)).rejects.toThrow('layer "leaky" uses unsupported layer type PReLU');
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each(["skip_connection.keras", "skip_connection.h5"])(
+    "%s: disposes the built model when reading its weights fails",
+    async (file) => {
+      // The first weight lookup of each layout (its list of layer groups, or whether model_weights exists)
+      // fails as h5wasm does on a corrupted file.
+      const method = file.endsWith(".keras") ? "keys" : "has";
+      vi.spyOn(Hdf5File.prototype, method).mockImplementationOnce(() => {
+        throw new BadModelError("cannot read the weights: corrupted HDF5");
+      });
+      const before = tf.memory().numTensors;
+      try {
+        await expect(importKerasModel(join(KERAS_FIXTURES, file))).rejects.toThrow("corrupted HDF5");
+      } finally {
+        vi.restoreAllMocks();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   it("refuses a file that is not a Keras model, saying how to save one", async () => {
     await expect(importKerasModel(join(KERAS_FIXTURES, "references.json"))).rejects.toThrow(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BadModelError } from "../../../shared/errors.js";
 import { convertKerasTopology } from "../../../shared/model/keras/keras-topology.js";
 
 const float32Policy = {
@@ -234,6 +235,46 @@ describe("convertKerasTopology", () => {
         "drop",
       ),
     ).toContain('layer "drop" is called with training=true, which is unsupported');
+  });
+
+  it("reports a Keras 2 inbound entry that is not [name, node, tensor, kwargs] as a BadModelError naming the layer", () => {
+    const keras2 = {
+      class_name: "Model",
+      config: {
+        name: "m",
+        layers: [
+          {
+            class_name: "InputLayer",
+            config: { name: "image", batch_input_shape: [null, 8, 8, 4] },
+            inbound_nodes: [],
+          },
+          { class_name: "ReLU", config: { name: "relu" }, inbound_nodes: [[7]] },
+        ],
+        input_layers: [["image", 0, 0]],
+        output_layers: [["relu", 0, 0]],
+      },
+    };
+    expect(() => convertKerasTopology(keras2, "m.h5")).toThrow(BadModelError);
+    expect(() => convertKerasTopology(keras2, "m.h5")).toThrow(
+      'layer "relu" has an inbound tensor the importer cannot read: 7',
+    );
+  });
+
+  it("reports a Keras 3 tensor without keras_history as a BadModelError naming the layer", () => {
+    const relu = {
+      ...keras3Layer("ReLU", { name: "relu" }, []),
+      inbound_nodes: [
+        {
+          args: [{ class_name: "__keras_tensor__", config: { shape: [null, 8, 8, 4], dtype: "float32" } }],
+          kwargs: {},
+        },
+      ],
+    };
+    const keras3 = keras3Functional([inputLayer, relu], "relu");
+    expect(() => convertKerasTopology(keras3, "m.keras")).toThrow(BadModelError);
+    expect(() => convertKerasTopology(keras3, "m.keras")).toThrow(
+      'layer "relu" is called with a Keras tensor whose keras_history the importer cannot read: undefined',
+    );
   });
 
   it("imports dilated convolutions with a warning that their gradients do not work in TF.js", () => {
