@@ -10,16 +10,16 @@ import type { IndexRecord } from "../shared/schema/index-record.js";
 import type { AwsConnection } from "../shared/storage/aws-clients.js";
 import { s3Client } from "../shared/storage/aws-clients.js";
 import { MAX_PRESIGN_SECONDS, objectLocation, presignGetUrl } from "../shared/storage/presigned-url.js";
-import { downloadResults } from "./download-results.js";
+import { copyResults } from "./download-results.js";
 import { findDeployment } from "./local/deployment.js";
 import { UsageError } from "./usage-error.js";
 
 export const REPORT_USAGE = `usage: cnn-lens report [--out DIR] [--presign [--expires SECONDS]]
 
 Builds the results report, DIR/report.html (default DIR: out), from the manifest and the records. By default it
-copies every indexed image's results into DIR, as cnn-lens fetch does, and links them relatively, so the folder
-works offline. With --presign it copies nothing and links each artifact by a presigned URL instead, valid for
---expires seconds (default 3600, at most ${MAX_PRESIGN_SECONDS}); such a page grows by about 10 KB per image (more with session credentials).`;
+copies every indexed image's results into DIR, as cnn-lens fetch does (files already there and up to date are
+kept), and links them relatively, so the folder works offline. With --presign it copies nothing and links each
+artifact by a presigned URL instead, valid for --expires seconds (default 3600, at most ${MAX_PRESIGN_SECONDS}); such a page grows by about 10 KB per image (more with session credentials).`;
 
 /** The report's file name in a local folder. */
 export const REPORT_FILE = "report.html";
@@ -43,24 +43,35 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const { aws, outputs } = await findDeployment(process.env);
   const s3 = s3Client(aws);
   const links = values.presign ? await presignedLinks(s3, aws, outputs.bucket, expiresSeconds) : undefined;
-  console.log(await writeLocalReport(s3, outputs.bucket, values.out, links));
+  const file = await writeLocalReport(s3, outputs.bucket, values.out, links, ({ downloaded, present }) =>
+    console.error(`results: ${downloaded} files downloaded, ${present} already present in ${values.out}`),
+  );
+  console.log(file);
   return 0;
+}
+
+/** How many result files a local report copied, and how many were already up to date in its folder. */
+export interface CopyCounts {
+  readonly downloaded: number;
+  readonly present: number;
 }
 
 /**
  * Writes `<out>/report.html` for the whole index and returns its absolute path. Without `links` it first copies
- * every image's results into `out` and links them relatively.
+ * every image's results into `out` (skipping files already there and up to date), reports the counts to
+ * `onCopied`, and links them relatively.
  */
 export async function writeLocalReport(
   s3: S3Client,
   bucket: string,
   out: string,
   links?: ArtifactLinks,
+  onCopied?: (counts: CopyCounts) => void,
 ): Promise<string> {
   const store = new IndexStore(s3, bucket);
   const { manifest } = await store.readManifest();
   const records = (await Promise.all(manifest.shards.map((shard) => store.readShard(shard.key)))).flat();
-  if (!links) await copyResults(s3, bucket, records, out);
+  if (!links) onCopied?.(await copyAllResults(s3, bucket, records, out));
   const html = reportPage({
     records,
     totals: manifest.totals,
@@ -74,18 +85,24 @@ export async function writeLocalReport(
   return file;
 }
 
-async function copyResults(
+async function copyAllResults(
   s3: S3Client,
   bucket: string,
   records: readonly IndexRecord[],
   out: string,
-): Promise<void> {
+): Promise<CopyCounts> {
   const queue = [...records];
+  let downloaded = 0;
+  let present = 0;
   const copy = async () => {
-    for (let record = queue.shift(); record; record = queue.shift())
-      await downloadResults(s3, bucket, record.key, out);
+    for (let record = queue.shift(); record; record = queue.shift()) {
+      const copied = await copyResults(s3, bucket, record.key, out);
+      downloaded += copied.downloaded;
+      present += copied.present;
+    }
   };
   await Promise.all(Array.from({ length: COPIES_AT_ONCE }, copy));
+  return { downloaded, present };
 }
 
 async function presignedLinks(
@@ -96,6 +113,8 @@ async function presignedLinks(
 ): Promise<ArtifactLinks> {
   const credentials = await s3.config.credentials();
   const now = new Date();
+  const warning = presignExpiryWarning(credentials, expiresSeconds, now);
+  if (warning) console.error(warning);
   return signedLinks((key) =>
     presignGetUrl({
       location: objectLocation(bucket, key, aws),
@@ -104,5 +123,23 @@ async function presignedLinks(
       expiresSeconds,
       now,
     }),
+  );
+}
+
+/**
+ * A warning when the links would outlive the credentials that sign them (SSO or assumed-role sessions): a
+ * presigned URL stops working when its credentials expire, whatever `--expires` says.
+ */
+export function presignExpiryWarning(
+  credentials: { readonly expiration?: Date },
+  expiresSeconds: number,
+  now: Date,
+): string | undefined {
+  const { expiration } = credentials;
+  if (!expiration || expiration.getTime() >= now.getTime() + expiresSeconds * 1000) return undefined;
+  return (
+    `warning: --expires ${expiresSeconds} asks for links valid until ${new Date(now.getTime() + expiresSeconds * 1000).toISOString()}, ` +
+    `but the credentials that sign them expire at ${expiration.toISOString()}; the links stop working then. ` +
+    `Use long-lived credentials or a shorter --expires.`
   );
 }

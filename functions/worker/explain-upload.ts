@@ -12,6 +12,8 @@ import {
   PREFIXES,
   resultsPrefixFor,
   summaryKeyFor,
+  quarantineKeyFor,
+  unsafeUploadKeyReason,
 } from "../../shared/storage/s3-layout.js";
 import type { ModelCache } from "./model-cache.js";
 import { uploadMetadata } from "./upload-metadata.js";
@@ -53,6 +55,17 @@ export async function explainUpload(
     event.key.endsWith("/")
   ) {
     return "skipped";
+  }
+  const unsafe = unsafeUploadKeyReason(event.key);
+  if (unsafe) {
+    // Such a key names no safe results folder, so its failure is recorded under a hashed stand-in key; the
+    // summary's source and reason name the real one.
+    const reason = new BadInputError(
+      `upload key ${JSON.stringify(event.key)} is unsafe: ${unsafe}; rename the upload without such segments`,
+    );
+    const source = { source: `s3://${bucket}/${event.key}` };
+    await writeResults(s3, bucket, quarantineKeyFor(event.key), failedSummary(source, reason));
+    return "failed";
   }
   const head = await headObject(s3, bucket, event.key);
   if (!head) return "skipped";

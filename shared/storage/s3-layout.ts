@@ -4,6 +4,7 @@
  *   uploads/<key>                       images to explain
  *   models/<name>/                      model bundles (model.json, weights, lens.json)
  *   results/<key>/summary.json          one image's summary, written last; artifacts beside it
+ *   results/_unsafe-keys/<sha256>.<ext>/ the failed summary of an upload whose key is unsafe
  *   index/manifest.json                 totals and the list of record shards
  *   index/records/part-NNNNN.jsonl      one JSON line per image
  *   index/keys/<sha256 of key>.json     which shard holds an image's record (the indexer's bookkeeping)
@@ -11,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { SUMMARY_FILE } from "../analysis/artifact-paths.js";
+import { BadInputError } from "../errors.js";
 
 export const PREFIXES = {
   uploads: "uploads/",
@@ -31,10 +33,37 @@ export const DEFAULT_MODEL_NAME = "default";
 /** The image file extensions the worker takes from uploads/; other keys are skipped. */
 export const IMAGE_KEY_PATTERN = /\.(jpe?g|png|webp|tiff?|gif|svg|bmp)$/i;
 
-/** `results/<key without uploads/>/`: where an upload's summary and artifacts go. */
+/**
+ * Why an upload key cannot name a results folder, or undefined if it can. A key whose path segments are empty,
+ * `.` or `..`, or that holds a backslash, would name a folder elsewhere once copied to disk.
+ */
+export function unsafeUploadKeyReason(uploadKey: string): string | undefined {
+  if (uploadKey.includes("\\")) return "it contains a backslash";
+  const segments = uploadKey.slice(PREFIXES.uploads.length).split("/");
+  if (segments.some((segment) => segment === "." || segment === "..")) return "it has a '.' or '..' segment";
+  if (segments.includes("")) return "it has an empty path segment ('//' or a trailing '/')";
+  return undefined;
+}
+
+/** Where an upload with an unsafe key is recorded as failed: `uploads/_unsafe-keys/<sha256 of key><extension>`. */
+export function quarantineKeyFor(uploadKey: string): string {
+  const extension = /\.[A-Za-z0-9]+$/.exec(uploadKey)?.[0] ?? "";
+  return `${PREFIXES.uploads}_unsafe-keys/${createHash("sha256").update(uploadKey).digest("hex")}${extension}`;
+}
+
+/**
+ * `results/<key without uploads/>/`: where an upload's summary and artifacts go. Throws BadInputError for a key
+ * that {@link unsafeUploadKeyReason} rejects.
+ */
 export function resultsPrefixFor(uploadKey: string): string {
   if (!uploadKey.startsWith(PREFIXES.uploads)) {
     throw new RangeError(`${JSON.stringify(uploadKey)} is not under ${PREFIXES.uploads}`);
+  }
+  const unsafe = unsafeUploadKeyReason(uploadKey);
+  if (unsafe) {
+    throw new BadInputError(
+      `upload key ${JSON.stringify(uploadKey)} is unsafe: ${unsafe}; rename the upload without such segments`,
+    );
   }
   return `${PREFIXES.results}${uploadKey.slice(PREFIXES.uploads.length)}/`;
 }

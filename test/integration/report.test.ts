@@ -37,15 +37,14 @@ async function index(summaryKeys: readonly string[]): Promise<void> {
   expect(batchItemFailures).toEqual([]);
 }
 
+async function cnnLensOutput(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)("node", [join(import.meta.dirname, "../../bin/cnn-lens.mjs"), ...args], {
+    env: { ...process.env, CNN_LENS_STACK: aws.stackName, CNN_LENS_AWS_ENDPOINT: LOCALSTACK.endpoint },
+  });
+}
+
 async function cnnLens(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    "node",
-    [join(import.meta.dirname, "../../bin/cnn-lens.mjs"), ...args],
-    {
-      env: { ...process.env, CNN_LENS_STACK: aws.stackName, CNN_LENS_AWS_ENDPOINT: LOCALSTACK.endpoint },
-    },
-  );
-  return stdout.trim();
+  return (await cnnLensOutput(...args)).stdout.trim();
 }
 
 function embedded(html: string): ReportData {
@@ -131,8 +130,13 @@ describe("the report on LocalStack", () => {
 
   it("cnn-lens report copies what the page links and links it relatively, or presigns every link", async () => {
     const out = join(results.folder, "copy");
-    const file = await cnnLens("report", "--out", out);
+    const first = await cnnLensOutput("report", "--out", out);
+    const file = first.stdout.trim();
     expect(file).toBe(join(out, "report.html"));
+    const copied = (await filesUnder(out)).length - 1;
+    expect(first.stderr).toContain(`results: ${copied} files downloaded, 0 already present`);
+    const again = await cnnLensOutput("report", "--out", out);
+    expect(again.stderr).toContain(`results: 0 files downloaded, ${copied} already present`);
     const data = embedded(await readFile(file, "utf8"));
     expect(data.images).toHaveLength(4);
     const explained = data.images.filter((image) => image.s === 1);
