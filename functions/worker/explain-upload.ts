@@ -13,7 +13,7 @@ import {
   resultsPrefixFor,
   summaryKeyFor,
   quarantineKeyFor,
-  unsafeUploadKeyReason,
+  unsafeUploadKeyError,
 } from "../../shared/storage/s3-layout.js";
 import type { ModelCache } from "./model-cache.js";
 import { uploadMetadata } from "./upload-metadata.js";
@@ -56,15 +56,12 @@ export async function explainUpload(
   ) {
     return "skipped";
   }
-  const unsafe = unsafeUploadKeyReason(event.key);
+  const unsafe = unsafeUploadKeyError(event.key);
   if (unsafe) {
     // Such a key names no safe results folder, so its failure is recorded under a hashed stand-in key; the
     // summary's source and reason name the real one.
-    const reason = new BadInputError(
-      `upload key ${JSON.stringify(event.key)} is unsafe: ${unsafe}; rename the upload without such segments`,
-    );
     const source = { source: `s3://${bucket}/${event.key}` };
-    await writeResults(s3, bucket, quarantineKeyFor(event.key), failedSummary(source, reason));
+    await writeResults(s3, bucket, quarantineKeyFor(event.key), failedSummary(source, unsafe));
     return "failed";
   }
   const head = await headObject(s3, bucket, event.key);

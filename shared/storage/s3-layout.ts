@@ -45,10 +45,19 @@ export function unsafeUploadKeyReason(uploadKey: string): string | undefined {
   return undefined;
 }
 
+/** The bad-input error for an upload key that {@link unsafeUploadKeyReason} rejects, or undefined. */
+export function unsafeUploadKeyError(uploadKey: string): BadInputError | undefined {
+  const unsafe = unsafeUploadKeyReason(uploadKey);
+  if (!unsafe) return undefined;
+  return new BadInputError(
+    `upload key ${JSON.stringify(uploadKey)} is unsafe: ${unsafe}; rename the upload without such segments`,
+  );
+}
+
 /** Where an upload with an unsafe key is recorded as failed: `uploads/_unsafe-keys/<sha256 of key><extension>`. */
 export function quarantineKeyFor(uploadKey: string): string {
   const extension = /\.[A-Za-z0-9]+$/.exec(uploadKey)?.[0] ?? "";
-  return `${PREFIXES.uploads}_unsafe-keys/${createHash("sha256").update(uploadKey).digest("hex")}${extension}`;
+  return `${PREFIXES.uploads}_unsafe-keys/${sha256Hex(uploadKey)}${extension}`;
 }
 
 /**
@@ -59,12 +68,8 @@ export function resultsPrefixFor(uploadKey: string): string {
   if (!uploadKey.startsWith(PREFIXES.uploads)) {
     throw new RangeError(`${JSON.stringify(uploadKey)} is not under ${PREFIXES.uploads}`);
   }
-  const unsafe = unsafeUploadKeyReason(uploadKey);
-  if (unsafe) {
-    throw new BadInputError(
-      `upload key ${JSON.stringify(uploadKey)} is unsafe: ${unsafe}; rename the upload without such segments`,
-    );
-  }
+  const unsafe = unsafeUploadKeyError(uploadKey);
+  if (unsafe) throw unsafe;
   return `${PREFIXES.results}${uploadKey.slice(PREFIXES.uploads.length)}/`;
 }
 
@@ -95,5 +100,9 @@ export function shardKey(n: number): string {
 
 /** The bookkeeping object of one image key. */
 export function keyMarkerFor(uploadKey: string): string {
-  return `${KEYS_PREFIX}${createHash("sha256").update(uploadKey).digest("hex")}.json`;
+  return `${KEYS_PREFIX}${sha256Hex(uploadKey)}.json`;
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
