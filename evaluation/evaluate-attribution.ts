@@ -7,7 +7,7 @@ import { analysisOptions } from "../shared/analysis/analysis-options.js";
 import { createExplainer, gradientsFor, type Explainer } from "../shared/analysis/explainer.js";
 import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
 import { initBackend } from "../shared/engine/backend.js";
-import { blurSigmaFor, type BaselineKind } from "../shared/engine/baselines.js";
+import type { BaselineKind } from "../shared/engine/baselines.js";
 import type { ExplainedOutput } from "../shared/model/output-model.js";
 import { localBundleReader } from "../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../shared/model/model-bundle.js";
@@ -133,9 +133,7 @@ export async function evaluateAttribution(
       rule: analysis.rule,
       output: analysis.output,
       baselines: analysis.baselines,
-      ...(analysis.baselines.includes("blur")
-        ? { blurSigma: analysis.blurSigma ?? blurSigmaFor(trained.inputShape) }
-        : {}),
+      ...(analysis.baselines.includes("blur") ? { blurSigma: analysis.blurSigma } : {}),
       dilation: options.dilation,
       randomization,
       imagesWithoutPredictedTrueLabel: samples.filter((s) => s.measures.length === 0).length,

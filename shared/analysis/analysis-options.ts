@@ -1,4 +1,4 @@
-import { BASELINE_KINDS, type BaselineKind } from "../engine/baselines.js";
+import { BASELINE_KINDS, blurSigmaFor, type BaselineKind } from "../engine/baselines.js";
 import { QUADRATURE_RULES, type QuadratureRule } from "../engine/quadrature.js";
 import { BadInputError } from "../errors.js";
 import type { LensConfig } from "../model/lens-config.js";
@@ -13,8 +13,8 @@ export interface AnalysisOptions {
   readonly tolerance: number;
   readonly maxSteps: number;
   readonly baselines: readonly BaselineKind[];
-  /** Standard deviation of the `blur` baseline, in model-input pixels. @default input width / 16 */
-  readonly blurSigma?: number;
+  /** Standard deviation of the `blur` baseline, in model-input pixels: lens.json's, else input width / 16. */
+  readonly blurSigma: number;
   readonly output: ExplainedOutput;
   /** The first N layers, or layers by name. */
   readonly layers: number | readonly string[];
@@ -36,7 +36,8 @@ export function analysisOptions(
     tolerance: defaults.tolerance,
     maxSteps: defaults.maxSteps,
     baselines: defaults.baselines,
-    ...(defaults.blurSigma === undefined ? {} : { blurSigma: defaults.blurSigma }),
+    blurSigma:
+      defaults.blurSigma ?? blurSigmaFor([config.input.height, config.input.width, config.input.channels]),
     output: defaults.output,
     layers: config.activations.layers,
     attributionsNpy: false,

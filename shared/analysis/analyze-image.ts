@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { layerActivations } from "../engine/activations.js";
-import { blurSigmaFor, makeBaseline } from "../engine/baselines.js";
+import { makeBaseline } from "../engine/baselines.js";
 import { gradCam } from "../engine/grad-cam.js";
 import { integratedGradients } from "../engine/integrated-gradients.js";
 import { decide, defaultTargets, targetsByName } from "../engine/prediction.js";
@@ -118,9 +118,7 @@ export async function analyzeImage(
           rule: options.rule,
           output: options.output,
           baselines: [...options.baselines],
-          ...(options.baselines.includes("blur")
-            ? { blurSigma: options.blurSigma ?? blurSigmaFor(inputShape) }
-            : {}),
+          ...(options.baselines.includes("blur") ? { blurSigma: options.blurSigma } : {}),
           steps: result.steps,
           evaluations: result.evaluations,
           converged: result.converged,
