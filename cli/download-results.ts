@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ListObjectsV2Command, type _Object, type S3Client } from "@aws-sdk/client-s3";
-import { resultsPrefixFor } from "../shared/storage/s3-layout.js";
+import { PREFIXES, resultsPrefixFor } from "../shared/storage/s3-layout.js";
 import { getObject } from "../shared/storage/s3-objects.js";
 
 /** One image's results copied to disk: the folder, and how many files were fetched or already there. */
@@ -34,7 +34,7 @@ export async function copyResults(
 ): Promise<CopiedResults> {
   const prefix = resultsPrefixFor(uploadKey);
   const root = resolve(out);
-  const folder = inside(root, prefix.slice("results/".length), uploadKey);
+  const folder = inside(root, prefix.slice(PREFIXES.results.length), uploadKey);
   let downloaded = 0;
   let present = 0;
   let token: string | undefined;
