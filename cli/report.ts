@@ -70,7 +70,7 @@ export async function writeLocalReport(
 ): Promise<string> {
   const store = new IndexStore(s3, bucket);
   const { manifest } = await store.readManifest();
-  const records = (await Promise.all(manifest.shards.map((shard) => store.readShard(shard.key)))).flat();
+  const records = await store.readRecords(manifest);
   if (!links) onCopied?.(await copyAllResults(s3, bucket, records, out));
   const html = reportPage({
     records,

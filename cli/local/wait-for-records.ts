@@ -6,7 +6,7 @@ import type { IndexRecord } from "../../shared/schema/index-record.js";
 export async function readAllRecords(s3: S3Client, bucket: string): Promise<IndexRecord[]> {
   const store = new IndexStore(s3, bucket);
   const { manifest } = await store.readManifest();
-  return (await Promise.all(manifest.shards.map((shard) => store.readShard(shard.key)))).flat();
+  return await store.readRecords(manifest);
 }
 
 /**

@@ -60,6 +60,11 @@ export class IndexStore {
     return { manifest: ManifestSchema.parse(stored.value), etag: stored.etag };
   }
 
+  /** Every record in the shards `manifest` lists, newest shard last. */
+  async readRecords(manifest: Manifest): Promise<IndexRecord[]> {
+    return (await Promise.all(manifest.shards.map((shard) => this.readShard(shard.key)))).flat();
+  }
+
   /** Every record of one shard. */
   async readShard(key: string): Promise<IndexRecord[]> {
     return (await this.readShardObject(key))?.records ?? [];

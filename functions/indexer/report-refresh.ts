@@ -43,7 +43,7 @@ export async function refreshReport(options: {
   ) {
     return { generated: false, revision, upToDate: last?.revision === revision };
   }
-  const records = (await Promise.all(manifest.shards.map((shard) => store.readShard(shard.key)))).flat();
+  const records = await store.readRecords(manifest);
   const html = reportPage({
     records,
     totals: manifest.totals,
