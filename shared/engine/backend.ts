@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 
 import { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
@@ -71,7 +73,11 @@ export function runtimeInfo(): RuntimeInfo {
 
 async function activate(candidate: ConcreteBackend): Promise<string> {
   if (candidate === "tensorflow-gpu" || candidate === "tensorflow") {
-    createRequire(import.meta.url)(PACKAGE[candidate]);
+    const require = createRequire(import.meta.url);
+    assertBindingBuilt(candidate, dirname(require.resolve(`${PACKAGE[candidate]}/package.json`)));
+    // TensorFlow's C++ logging at INFO prints a line per op placement and CPU feature; warnings and errors stay.
+    process.env["TF_CPP_MIN_LOG_LEVEL"] ??= "2";
+    require(PACKAGE[candidate]);
     await setBackend("tensorflow");
     return "tensorflow";
   }
@@ -85,6 +91,24 @@ async function activate(candidate: ConcreteBackend): Promise<string> {
   }
   await setBackend(candidate);
   return candidate;
+}
+
+/**
+ * tfjs-node's binding is compiled by `npm run native:install` (or the GPU worker image), never by npm's install
+ * script. Requiring the package without it would register its kernels and then fail, so it is checked first.
+ */
+function assertBindingBuilt(candidate: "tensorflow" | "tensorflow-gpu", packageDir: string): void {
+  const libDir = join(packageDir, "lib");
+  const built =
+    existsSync(libDir) &&
+    readdirSync(libDir).some((napi) => existsSync(join(libDir, napi, "tfjs_binding.node")));
+  if (!built) {
+    const how =
+      candidate === "tensorflow"
+        ? "run `npm run native:install`"
+        : "it is built in the GPU worker image (functions/worker/Dockerfile)";
+    throw new Error(`${PACKAGE[candidate]} has no compiled binding: ${how}`);
+  }
 }
 
 async function setBackend(name: string): Promise<void> {
