@@ -45,8 +45,9 @@ function validPositions(
 /**
  * Gradient of `AvgPool` as TensorFlow's `AvgPoolGrad`: the adjoint of the forward pass, which divides each window
  * by the number of its positions inside the input. TF.js's forward does the same, but its cpu and wasm gradient
- * kernels divide by the whole window size, which is wrong for the windows that padding clips. When no window is
- * clipped the two agree and the stock kernel runs; otherwise the output gradient is divided by each window's
+ * kernels divide by the whole window size, which is wrong for the windows that padding clips. The stock kernel
+ * runs when no window is clipped (the two agree) and on the tensorflow backend, whose kernel is TensorFlow's own
+ * (and whose depthwise backprop refuses unequal strides). Otherwise the output gradient is divided by each window's
  * count and spread back over the window by the input gradient of a depthwise convolution with a filter of ones.
  */
 function avgPoolGradient(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) {
@@ -71,7 +72,8 @@ function avgPoolGradient(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs:
   const clipped = rows.some((r) => r !== info.filterHeight) || cols.some((c) => c !== info.filterWidth);
   return {
     x: (): tf.Tensor => {
-      if (!clipped && dimRoundingMode === undefined) {
+      const stockIsTensorFlows = tf.getBackend() === "tensorflow";
+      if (stockIsTensorFlows || (!clipped && dimRoundingMode === undefined)) {
         return tf.engine().runKernel(tf.AvgPoolGrad, { dy: upstream, input: x }, {
           filterSize,
           strides,

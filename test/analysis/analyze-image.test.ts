@@ -12,6 +12,7 @@ import { localBundleReader } from "../../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../../shared/model/model-bundle.js";
 import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
 import { parseSummary } from "../../shared/schema/summary.js";
+import { BACKEND_UNDER_TEST } from "../backend-under-test.js";
 import { syntheticImage } from "../fixtures/images.js";
 import { depthwiseCnn, depthwiseLens, seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
 
@@ -24,7 +25,7 @@ async function explainerFor(
 ): Promise<Explainer> {
   const folder = await mkdtemp(join(tmpdir(), "cnn-lens-bundle-"));
   await saveModelBundle(model, lens, folder);
-  const runtime = await initBackend("auto");
+  const runtime = await initBackend(BACKEND_UNDER_TEST);
   return createExplainer(await loadModelBundle(localBundleReader(folder)), runtime);
 }
 

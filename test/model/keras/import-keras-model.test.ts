@@ -18,12 +18,13 @@ import {
   readFixtureNpy,
   type KerasReferences,
 } from "../../fixtures/keras-models.js";
+import { BACKEND_UNDER_TEST } from "../../backend-under-test.js";
 
 let references: KerasReferences;
 let inputs: { shape: number[]; values: Float32Array };
 
 beforeAll(async () => {
-  await initBackend("auto");
+  await initBackend(BACKEND_UNDER_TEST);
   references = await kerasReferences();
   inputs = await readFixtureNpy(references.inputs);
 });
