@@ -14,10 +14,36 @@ export const NAT_CHOICES = ["none", "single"] as const;
 export type NatChoice = (typeof NAT_CHOICES)[number];
 
 /**
- * NVIDIA GPU families on x86_64 that the ECS_AL2023_NVIDIA AMI supports (it leaves out p3 and g3; g4ad is AMD,
- * g5g is Arm). A newer NVIDIA family can be added here.
+ * The CUDA targets of TensorFlow 2.21's CUDA build, the `tensorflow` wheel of native/requirements-gpu.lock (its
+ * `tensorflow/python/platform/build_info.py`): machine code for these compute capabilities, and PTX for 9.0. A GPU
+ * runs the `sm_X.Y` code of its own major version X whose Y is no higher than its own; a newer GPU compiles the PTX.
  */
-export const GPU_FAMILIES = ["g4dn", "g5", "g6", "g6e", "gr6", "p4d", "p4de", "p5", "p5e", "p5en"] as const;
+export const TENSORFLOW_CUDA_TARGETS = ["sm_60", "sm_70", "sm_80", "sm_89", "compute_90"] as const;
+
+/**
+ * The instance families the worker may run on, each with its NVIDIA GPU and the GPU's compute capability: the
+ * x86_64 families whose GPU both TensorFlow 2.21 ({@link TENSORFLOW_CUDA_TARGETS}) and the ECS_AL2023_NVIDIA AMI
+ * drive. That AMI loads NVIDIA's open kernel module, which drives Turing (7.5) and newer only.
+ *
+ * Left out: p3/p3dn (V100, 7.0: TensorFlow has sm_70, but the open kernel module does not drive Volta), g3 (M60,
+ * 5.2: below TensorFlow's 6.0 too), g4ad (AMD), g5g (Arm), and the Blackwell families (g7e, p6), which would
+ * compile the 9.0 PTX but are untested here.
+ */
+export const GPU_ARCHITECTURES = {
+  g4dn: { gpu: "NVIDIA T4", computeCapability: "7.5" }, // Turing: runs sm_70
+  g5: { gpu: "NVIDIA A10G", computeCapability: "8.6" }, // Ampere: runs sm_80
+  g6: { gpu: "NVIDIA L4", computeCapability: "8.9" }, // Ada: runs sm_89
+  g6e: { gpu: "NVIDIA L40S", computeCapability: "8.9" }, // Ada: runs sm_89
+  gr6: { gpu: "NVIDIA L4", computeCapability: "8.9" }, // Ada: runs sm_89
+  p4d: { gpu: "NVIDIA A100", computeCapability: "8.0" }, // Ampere: runs sm_80
+  p4de: { gpu: "NVIDIA A100 80GB", computeCapability: "8.0" }, // Ampere: runs sm_80
+  p5: { gpu: "NVIDIA H100", computeCapability: "9.0" }, // Hopper: compiles compute_90 at first use
+  p5e: { gpu: "NVIDIA H200", computeCapability: "9.0" }, // Hopper: compiles compute_90 at first use
+  p5en: { gpu: "NVIDIA H200", computeCapability: "9.0" }, // Hopper: compiles compute_90 at first use
+} as const;
+
+/** The families of {@link GPU_ARCHITECTURES}: a `cnn-lens:gpuInstanceTypes` entry must be of one of them. */
+export const GPU_FAMILIES = Object.keys(GPU_ARCHITECTURES) as readonly (keyof typeof GPU_ARCHITECTURES)[];
 
 /** The cloud deployment's settings, read once from cdk.json context (`cnn-lens:<field>`). */
 export interface DeploymentConfig {
@@ -151,8 +177,9 @@ function instanceTypes(value: unknown, key: string, problems: string[]): readonl
     const family = /^([a-z0-9-]+)\.[a-z0-9]+$/.exec(type)?.[1];
     if (!family || !(GPU_FAMILIES as readonly string[]).includes(family)) {
       problems.push(
-        `${key} has ${JSON.stringify(type)}, which is not an NVIDIA x86_64 GPU instance type that ` +
-          `ECS_AL2023_NVIDIA supports; use a type of the families ${GPU_FAMILIES.join(", ")}, e.g. g4dn.xlarge`,
+        `${key} has ${JSON.stringify(type)}, which is not an NVIDIA x86_64 GPU instance type that both ` +
+          `ECS_AL2023_NVIDIA and TensorFlow 2.21 support; use a type of the families ${GPU_FAMILIES.join(", ")}, ` +
+          `e.g. g4dn.xlarge`,
       );
     }
   }

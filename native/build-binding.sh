@@ -13,7 +13,8 @@
 #
 # The package's own install script is never run: it deletes deps/ and downloads libtensorflow 2.9.1.
 # deps/ holds symlinks, not copies (the libraries are some 800 MB); the binding finds them through its RUNPATH
-# ($ORIGIN/../../deps/lib), so the wheel's folder must stay where it is.
+# ($ORIGIN/../../deps/lib), so the wheel's folder must stay where it is. With a CUDA build of TensorFlow
+# (tensorflow[and-cuda]), deps/nvidia also links to the CUDA and cuDNN wheels' nvidia/ folder beside it.
 set -euo pipefail
 
 log() { printf '[native/build-binding] %s\n' "$*"; }
@@ -52,6 +53,13 @@ ln -s "$TENSORFLOW/libtensorflow_cc.so.2" "$PACKAGE/deps/lib/libtensorflow_cc.so
 ln -s "$TENSORFLOW/libtensorflow_framework.so.2" "$PACKAGE/deps/lib/libtensorflow_framework.so.2"
 ln -s libtensorflow_cc.so.2 "$PACKAGE/deps/lib/libtensorflow.so"
 ln -s libtensorflow_framework.so.2 "$PACKAGE/deps/lib/libtensorflow_framework.so"
+# TensorFlow loads CUDA and cuDNN from $ORIGIN/../nvidia/<library>/lib (its RUNPATH). The loader does not resolve
+# symlinks for $ORIGIN, which is therefore deps/lib, so deps/nvidia must lead to site-packages/nvidia.
+if [[ -d "$TENSORFLOW/../nvidia" ]]; then
+  NVIDIA="$(cd -- "$TENSORFLOW/../nvidia" && pwd -P)"
+  ln -s "$NVIDIA" "$PACKAGE/deps/nvidia"
+  log "linked deps/nvidia to the CUDA and cuDNN wheels in $NVIDIA"
+fi
 
 # A binding is reusable while the package, the libraries and Node's ABI are the same.
 KEY="$( { echo "$VERSION napi-$NAPI node-$(node -p process.versions.modules)"; cat "$PACKAGE/binding.gyp" "$PACKAGE"/binding/*;

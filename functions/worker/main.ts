@@ -1,6 +1,8 @@
+import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../shared/engine/backend.js";
 import { s3Client, sqsClient } from "../../shared/storage/aws-clients.js";
 import { explainUpload } from "./explain-upload.js";
+import { assertGpuVisible, probeGpu } from "./gpu-requirement.js";
 import { ModelCache } from "./model-cache.js";
 import { runWorkLoop } from "./work-loop.js";
 import { workerConfigFrom } from "./worker-config.js";
@@ -12,12 +14,9 @@ async function main(): Promise<void> {
   const config = workerConfigFrom(process.env);
   const watch = config.watch || process.argv.includes("--watch");
   const runtime = await initBackend(config.backend);
-  if (config.requireGpu && runtime.backendPackage !== "@tensorflow/tfjs-node-gpu") {
-    throw new Error(
-      `REQUIRE_GPU is set but the backend is ${runtime.backendPackage} (${runtime.skipped.join("; ")})`,
-    );
-  }
-  log({ event: "started", runtime, bucket: config.bucket, watch });
+  const gpu = probeGpu(tf.backend());
+  if (config.requireGpu) assertGpuVisible(runtime, gpu);
+  log({ event: "started", runtime, gpu, bucket: config.bucket, watch });
   const s3 = s3Client(config.aws);
   const models = new ModelCache(s3, config.bucket, runtime, config.threads);
   const stop = new AbortController();

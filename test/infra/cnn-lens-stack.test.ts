@@ -36,7 +36,14 @@ describe("the GPU workers on AWS Batch", () => {
     });
     // Staging only copies the build context (filtered by .dockerignore); nothing is built at synth.
     const staged = join(assembly.directory, image.source.directory);
-    expect(existsSync(join(staged, "functions/worker/main.ts"))).toBe(true);
+    for (const file of [
+      "functions/worker/main.ts",
+      "native/build-binding.sh",
+      "native/requirements-gpu.lock",
+    ]) {
+      expect({ file, staged: existsSync(join(staged, file)) }).toEqual({ file, staged: true });
+    }
+    expect(existsSync(join(staged, "native/install.sh"))).toBe(false);
     expect(existsSync(join(staged, "node_modules"))).toBe(false);
     template.hasResourceProperties("AWS::Batch::JobDefinition", {
       Type: "container",

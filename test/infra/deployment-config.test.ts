@@ -5,6 +5,9 @@ import {
   DEFAULT_DEPLOYMENT_CONFIG,
   DeploymentConfigError,
   deploymentConfigFrom,
+  GPU_ARCHITECTURES,
+  GPU_FAMILIES,
+  TENSORFLOW_CUDA_TARGETS,
 } from "../../infra/deployment-config.js";
 
 const problemsOf = (context: Record<string, unknown>): readonly string[] => {
@@ -116,5 +119,58 @@ describe("the deployment config", () => {
       "cnn-lens:maxVcpus=8 holds only 2 workers of 4 vCPUs but cnn-lens:maxWorkers=4; " +
         "raise cnn-lens:maxVcpus to 16 or lower cnn-lens:maxWorkers to 2",
     ]);
+  });
+});
+
+/**
+ * Whether TensorFlow's CUDA targets hold code a GPU of this compute capability runs, by CUDA's rules: `sm_XY`
+ * machine code runs on major version X with a minor version of Y or more; `compute_XY` PTX is compiled for any
+ * GPU of X.Y or newer.
+ */
+function tensorflowRunsOn(computeCapability: string): boolean {
+  const [major = NaN, minor = NaN] = computeCapability.split(".").map(Number);
+  const gpu = major * 10 + minor;
+  return TENSORFLOW_CUDA_TARGETS.some((target) => {
+    const match = /^(sm|compute)_(\d+)(\d)$/.exec(target);
+    if (!match) throw new Error(`${target} is not a CUDA target`);
+    const version = Number(match[2]) * 10 + Number(match[3]);
+    return match[1] === "sm" ? Math.floor(version / 10) === major && version <= gpu : version <= gpu;
+  });
+}
+
+describe("the GPU instance families", () => {
+  it("each have a GPU that TensorFlow 2.21's CUDA build has code for and the AMI's open kernel module drives", () => {
+    const families = Object.entries(GPU_ARCHITECTURES).map(([family, { computeCapability }]) => ({
+      family,
+      tensorflow: tensorflowRunsOn(computeCapability),
+      turingOrNewer: Number(computeCapability) >= 7.5,
+    }));
+    expect(families).toEqual(
+      GPU_FAMILIES.map((family) => ({ family, tensorflow: true, turingOrNewer: true })),
+    );
+    expect(GPU_FAMILIES).toEqual(expect.arrayContaining(["g4dn", "g5", "g6", "g6e", "p4d", "p5"]));
+  });
+
+  it("are told apart from GPUs TensorFlow has no code for by CUDA's rules", () => {
+    expect(tensorflowRunsOn("7.0")).toBe(true); // p3's V100: left out for the AMI, not for TensorFlow
+    expect(tensorflowRunsOn("12.0")).toBe(true); // Blackwell: the compute_90 PTX
+    expect(tensorflowRunsOn("5.2")).toBe(false); // g3's M60
+    expect(tensorflowRunsOn("3.7")).toBe(false); // p2's K80
+  });
+
+  it("are checked against the targets of the tensorflow that native/requirements-gpu.lock pins", () => {
+    const lock = readFileSync(new URL("../../native/requirements-gpu.lock", import.meta.url), "utf8");
+    // Another tensorflow may have other targets (its tensorflow/python/platform/build_info.py lists them).
+    expect(lock).toMatch(/^tensorflow==2\.21\.0 \\$/m);
+  });
+
+  it("refuse the families left out, naming what both sides support", () => {
+    for (const type of ["p3.2xlarge", "g3.4xlarge", "g4ad.xlarge", "g5g.xlarge", "g7e.2xlarge"]) {
+      expect(problemsOf({ "cnn-lens:gpuInstanceTypes": [type] })).toEqual([
+        expect.stringMatching(
+          /both ECS_AL2023_NVIDIA and TensorFlow 2\.21 support; use a type of the families g4dn/,
+        ),
+      ]);
+    }
   });
 });
