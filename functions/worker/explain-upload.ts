@@ -1,32 +1,44 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { analysisOptions } from "../../shared/analysis/analysis-options.js";
 import { analyzeImage, type ImageSource } from "../../shared/analysis/analyze-image.js";
-import type { Explainer } from "../../shared/analysis/explainer.js";
 import { failedSummary } from "../../shared/analysis/failed-summary.js";
 import { BadInputError, BadModelError } from "../../shared/errors.js";
 import { parseSummary, type Summary } from "../../shared/schema/summary.js";
 import type { S3ObjectEvent } from "../../shared/storage/s3-event.js";
-import { getJson, getObject, headObject, putObject } from "../../shared/storage/s3-objects.js";
+import {
+  getJson,
+  getObject,
+  headObject,
+  isConditionLost,
+  putObject,
+} from "../../shared/storage/s3-objects.js";
 import {
   IMAGE_KEY_PATTERN,
+  MAX_S3_KEY_BYTES,
   PREFIXES,
   resultsPrefixFor,
   summaryKeyFor,
   quarantineKeyFor,
   unsafeUploadKeyError,
 } from "../../shared/storage/s3-layout.js";
-import type { ModelCache } from "./model-cache.js";
+import type { ModelCache, ModelLease } from "./model-cache.js";
 import { uploadMetadata } from "./upload-metadata.js";
+import { checkUploadSize } from "./upload-size.js";
 
-/** What became of one upload event. */
-export type UploadOutcome = "explained" | "failed" | "unchanged" | "skipped";
+/**
+ * What became of one upload event. `superseded`: the upload was replaced between its HEAD and its download, and
+ * the newer upload's own notification will have it explained.
+ */
+export type UploadOutcome = "explained" | "failed" | "unchanged" | "skipped" | "superseded";
 
 export interface UploadContext {
   readonly s3: S3Client;
   readonly bucket: string;
-  readonly models: ModelCache;
+  readonly models: Pick<ModelCache, "acquire">;
   readonly defaultModel: string;
   readonly maxPixels: number;
+  /** Uploads over this many bytes (by their HEAD) are recorded as failed without being downloaded. */
+  readonly maxUploadBytes: number;
 }
 
 /** How many times this event has been tried, counting this time. */
@@ -40,8 +52,9 @@ const ARTIFACT_UPLOADS_AT_ONCE = 8;
 
 /**
  * Explains one uploaded image and writes its artifacts under results/<key>/, summary.json last.
- * Bad images and bad models are recorded as failed summaries; other errors are thrown to be retried, except on
- * the final attempt, when the failure is recorded too, so every upload ends up explained or failed.
+ * Bad images (too large, undecodable, bad metadata) and bad models are recorded as failed summaries; other errors
+ * are thrown to be retried, except on the final attempt, when the failure is recorded too, so every upload ends up
+ * explained or failed. The image downloaded is the one HEADed, pinned by its ETag.
  */
 export async function explainUpload(
   event: S3ObjectEvent,
@@ -66,24 +79,23 @@ export async function explainUpload(
   }
   const head = await headObject(s3, bucket, event.key);
   if (!head) return "skipped";
-  const metadata = uploadMetadata(head.metadata);
-  const source: ImageSource = {
-    source: `s3://${bucket}/${event.key}`,
-    etag: head.etag,
-    ...(metadata.labels ? { labels: metadata.labels } : {}),
-  };
-  const summaryKey = summaryKeyFor(event.key);
-  let explainer: Explainer | undefined;
+  let source: ImageSource = { source: `s3://${bucket}/${event.key}`, etag: head.etag };
+  let lease: ModelLease | undefined;
   try {
-    explainer = await context.models.get(metadata.model ?? context.defaultModel);
+    const metadata = uploadMetadata(head.metadata);
+    if (metadata.labels) source = { ...source, labels: metadata.labels };
+    checkUploadSize(event.key, head.size, context.maxUploadBytes);
+    lease = await context.models.acquire(metadata.model ?? context.defaultModel);
+    const { explainer } = lease;
+    const summaryKey = summaryKeyFor(event.key);
     if (await alreadyExplained(s3, bucket, summaryKey, head.etag, explainer.bundle.hash)) return "unchanged";
-    const image = await getObject(s3, bucket, event.key);
-    if (!image) return "skipped";
+    const image = await download(s3, bucket, event.key, head.etag);
+    if (!(image instanceof Uint8Array)) return image;
     const options = analysisOptions(explainer.bundle.config, {
       ...(metadata.targets ? { targets: metadata.targets } : {}),
       maxPixels: context.maxPixels,
     });
-    const { summary, artifacts } = await analyzeImage(explainer, image.body, source, options);
+    const { summary, artifacts } = await analyzeImage(explainer, image, source, options);
     await writeResults(s3, bucket, event.key, summary, artifacts);
     return "explained";
   } catch (error) {
@@ -92,8 +104,29 @@ export async function explainUpload(
     const reason = recordable
       ? error
       : new Error(`gave up after ${attempt.number} attempts: ${(error as Error).message}`);
-    await writeResults(s3, bucket, event.key, failedSummary(source, reason, explainer));
+    await writeResults(s3, bucket, event.key, failedSummary(source, reason, lease?.explainer));
     return "failed";
+  } finally {
+    await lease?.release();
+  }
+}
+
+/**
+ * The upload's bytes, pinned to the ETag its HEAD gave. If it has been replaced since, it is `superseded`: the
+ * replacement's own notification will have it explained, so this event is done, with no record. If it has been
+ * deleted, it is `skipped`.
+ */
+async function download(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string,
+): Promise<Uint8Array | "superseded" | "skipped"> {
+  try {
+    return (await getObject(s3, bucket, key, { ifMatch: etag }))?.body ?? "skipped";
+  } catch (error) {
+    if (isConditionLost(error)) return "superseded";
+    throw error;
   }
 }
 
@@ -129,6 +162,16 @@ async function writeResults(
 ): Promise<void> {
   const prefix = resultsPrefixFor(uploadKey);
   const entries = [...artifacts];
+  const longest = entries.map(([path]) => path).reduce((a, b) => (b.length > a.length ? b : a), "");
+  const longestKeyBytes = Buffer.byteLength(`${prefix}${longest}`);
+  if (longestKeyBytes > MAX_S3_KEY_BYTES) {
+    // The upload key passed the length check, but a label or layer name makes an artifact path longer than the
+    // room that check leaves.
+    throw new BadInputError(
+      `the results key for ${longest} would be ${longestKeyBytes} bytes, over S3's ${MAX_S3_KEY_BYTES}-byte ` +
+        `limit; rename the upload to a shorter key, or give the model shorter label and layer names`,
+    );
+  }
   for (let start = 0; start < entries.length; start += ARTIFACT_UPLOADS_AT_ONCE) {
     await Promise.all(
       entries.slice(start, start + ARTIFACT_UPLOADS_AT_ONCE).map(([path, body]) =>

@@ -3,7 +3,7 @@ import { initBackend } from "../../shared/engine/backend.js";
 import { s3Client, sqsClient } from "../../shared/storage/aws-clients.js";
 import { explainUpload } from "./explain-upload.js";
 import { assertGpuVisible, probeGpu } from "./gpu-requirement.js";
-import { ModelCache } from "./model-cache.js";
+import { ModelCache, s3ExplainerLoader } from "./model-cache.js";
 import { runWorkLoop } from "./work-loop.js";
 import { workerConfigFrom } from "./worker-config.js";
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   if (config.requireGpu) assertGpuVisible(runtime, gpu);
   log({ event: "started", runtime, gpu, bucket: config.bucket, watch });
   const s3 = s3Client(config.aws);
-  const models = new ModelCache(s3, config.bucket, runtime, config.threads);
+  const models = new ModelCache(s3ExplainerLoader(s3, config.bucket, runtime, config.threads));
   const stop = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     models,
     defaultModel: config.defaultModel,
     maxPixels: config.maxPixels,
+    maxUploadBytes: config.maxUploadBytes,
   };
   await runWorkLoop({
     sqs: sqsClient(config.aws),

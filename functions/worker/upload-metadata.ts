@@ -1,23 +1,55 @@
+import { BadInputError } from "../../shared/errors.js";
+
 /** What an uploader may say about an image through S3 object metadata (`x-amz-meta-*`). */
 export interface UploadMetadata {
   /** Ground-truth labels, recorded in the summary. */
   readonly labels?: readonly string[];
-  /** Labels to explain instead of the predicted ones. */
+  /** Labels to explain instead of the predicted ones, each once, in the order given. */
   readonly targets?: readonly string[];
   /** A bundle under models/ to use instead of the default. */
   readonly model?: string;
 }
 
-/** Reads `labels`, `targets` (comma- or space-separated) and `model` from object metadata. */
+/** The most labels one upload may ask to explain: each costs a full Integrated Gradients run. */
+export const MAX_TARGETS = 32;
+
+/** The longest target label, in characters. */
+export const MAX_TARGET_LENGTH = 128;
+
+/**
+ * Reads `labels`, `targets` (comma- or space-separated) and `model` from object metadata. More than
+ * {@link MAX_TARGETS} distinct targets, or one longer than {@link MAX_TARGET_LENGTH}, is bad input.
+ */
 export function uploadMetadata(metadata: Readonly<Record<string, string>>): UploadMetadata {
   const list = (value: string | undefined) => {
     const items = value?.split(/[\s,]+/).filter(Boolean);
     return items && items.length > 0 ? items : undefined;
   };
+  const labels = list(metadata.labels);
+  const targets = checkedTargets(list(metadata.targets));
   const model = metadata.model?.trim();
   return {
-    ...(list(metadata.labels) ? { labels: list(metadata.labels) } : {}),
-    ...(list(metadata.targets) ? { targets: list(metadata.targets) } : {}),
+    ...(labels ? { labels } : {}),
+    ...(targets ? { targets } : {}),
     ...(model ? { model } : {}),
   };
+}
+
+function checkedTargets(targets: readonly string[] | undefined): readonly string[] | undefined {
+  if (!targets) return undefined;
+  const long = targets.find((target) => target.length > MAX_TARGET_LENGTH);
+  if (long !== undefined) {
+    throw new BadInputError(
+      `the target ${JSON.stringify(`${long.slice(0, 40)}…`)} in x-amz-meta-targets is ${long.length} characters, ` +
+        `over the limit of ${MAX_TARGET_LENGTH}; name targets by the model's labels`,
+    );
+  }
+  const distinct = [...new Set(targets)];
+  if (distinct.length > MAX_TARGETS) {
+    throw new BadInputError(
+      `x-amz-meta-targets names ${distinct.length} labels, over the limit of ${MAX_TARGETS} per image ` +
+        `(${distinct.slice(0, 5).join(", ")}, …); upload the image again with at most ${MAX_TARGETS} targets`,
+    );
+  }
+  return distinct;
 }

@@ -26,10 +26,23 @@ export interface WorkLoopOptions {
   readonly log: (entry: Record<string, unknown>) => void;
 }
 
+/** The loop explains one image at a time: the GPU (or, without one, every core) is busy with it. */
+export const IMAGES_AT_ONCE = 1;
+
 /**
- * Drains the work queue: long polls for up to 10 messages, handles them one at a time while keeping every held
- * message's claim alive, and deletes a message only after all its events are handled. A message whose handling
- * throws is left to come back (and reach the dead-letter queue after {@link MAX_RECEIVE_COUNT} receives).
+ * How many messages to receive at once: no more than the loop can start soon. It receives again only once it has
+ * handled all it holds, so each message beyond those it can start at once would wait a whole image (seconds to
+ * minutes) hidden from workers that are idle; and a burst is shared evenly among workers. SQS allows 1 to 10.
+ */
+export function messagesToReceive(imagesAtOnce: number): number {
+  return Math.min(10, Math.max(1, Math.floor(imagesAtOnce)));
+}
+
+/**
+ * Drains the work queue: long polls for {@link messagesToReceive} messages, handles them one at a time while
+ * keeping every held message's claim alive, and deletes a message only after all its events are handled. A
+ * message whose handling throws is left to come back (and reach the dead-letter queue after
+ * {@link MAX_RECEIVE_COUNT} receives).
  */
 export async function runWorkLoop(options: WorkLoopOptions): Promise<void> {
   const { sqs, queueUrl, stop, log } = options;
@@ -86,7 +99,7 @@ async function receive({ sqs, queueUrl, claimSeconds, stop }: WorkLoopOptions): 
     const { Messages } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
+        MaxNumberOfMessages: messagesToReceive(IMAGES_AT_ONCE),
         WaitTimeSeconds: 20,
         VisibilityTimeout: claimSeconds,
         MessageSystemAttributeNames: ["ApproximateReceiveCount"],

@@ -4,6 +4,7 @@ import { BACKEND_CHOICES, type BackendChoice } from "../../shared/engine/backend
 import { DEFAULT_MAX_PIXELS } from "../../shared/image/decode-image.js";
 import type { AwsConnection } from "../../shared/storage/aws-clients.js";
 import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
+import { DEFAULT_MAX_UPLOAD_BYTES, LARGEST_S3_OBJECT_BYTES } from "./upload-size.js";
 
 /** Everything the worker is told, parsed and checked once at start-up. */
 export interface WorkerConfig {
@@ -20,6 +21,8 @@ export interface WorkerConfig {
   /** Each visibility extension; the claim is renewed at a third of it. */
   readonly claimSeconds: number;
   readonly maxPixels: number;
+  /** Uploads over this many bytes are refused from their HEAD, before they are downloaded. */
+  readonly maxUploadBytes: number;
 }
 
 /** Reads the worker's configuration; the error names the variable and the fix. */
@@ -38,5 +41,12 @@ export function workerConfigFrom(environment: Readonly<Record<string, string | u
     defaultModel: env.string(ENV.defaultModel) ?? DEFAULT_MODEL_NAME,
     claimSeconds: env.integer(ENV.claimSeconds, 60, 3, 43_200),
     maxPixels: env.integer(ENV.maxPixels, DEFAULT_MAX_PIXELS, 1, 1_000_000_000),
+    maxUploadBytes: env.integer(
+      ENV.maxUploadBytes,
+      DEFAULT_MAX_UPLOAD_BYTES,
+      1,
+      LARGEST_S3_OBJECT_BYTES,
+      `bytes; ${DEFAULT_MAX_UPLOAD_BYTES} is ${DEFAULT_MAX_UPLOAD_BYTES / 1024 ** 2} MiB`,
+    ),
   };
 }

@@ -22,6 +22,7 @@ export interface Explainer {
   readonly inputShape: InputShape;
   outputModel(output: ExplainedOutput): tf.LayersModel;
   gradientSource(output: ExplainedOutput): Promise<GradientSource>;
+  /** Disposes what the explainer built (output models, gradient sources), not the bundle's own model. */
   dispose(): Promise<void>;
 }
 
@@ -77,6 +78,12 @@ export function createExplainer(
     async dispose() {
       for (const source of sources.values()) await (await source).dispose();
       sources.clear();
+      // The layers the output models added (a linear copy of the last one, for logits); the bundle's model
+      // belongs to whoever loaded the bundle.
+      for (const model of models.values()) {
+        for (const layer of model.layers) if (!bundle.model.layers.includes(layer)) layer.dispose();
+      }
+      models.clear();
     },
   };
 }

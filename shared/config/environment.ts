@@ -7,9 +7,9 @@ export const ENV = {
   backend: "CNN_LENS_BACKEND",
   /** Gradient threads per process (0 or 1: in the main thread). */
   threads: "CNN_LENS_THREADS",
-  /** The bucket that holds uploads/, models/, results/ and index/. */
   /** The cloud stack the CLI talks to; unset, it talks to the local stack on LocalStack. */
   stack: "CNN_LENS_STACK",
+  /** The bucket that holds uploads/, models/, results/ and index/. */
   bucket: "CNN_LENS_BUCKET",
   workQueueUrl: "CNN_LENS_WORK_QUEUE_URL",
   indexQueueUrl: "CNN_LENS_INDEX_QUEUE_URL",
@@ -26,6 +26,8 @@ export const ENV = {
   claimSeconds: "CNN_LENS_CLAIM_SECONDS",
   /** Images over this many pixels are refused. */
   maxPixels: "CNN_LENS_MAX_PIXELS",
+  /** Uploads over this many bytes are refused before they are downloaded. */
+  maxUploadBytes: "CNN_LENS_MAX_UPLOAD_BYTES",
   /** Fail at start-up unless the tensorflow GPU backend loaded. */
   requireGpu: "REQUIRE_GPU",
 } as const;
@@ -57,12 +59,15 @@ export function environmentReader(environment: Environment) {
       }
       return value as T;
     },
-    integer(name: string, fallback: number, min: number, max: number): number {
+    /** A whole number from `min` to `max`; `hint` (such as the unit) is added to the error. */
+    integer(name: string, fallback: number, min: number, max: number, hint?: string): number {
       const value = read(name);
       if (value === undefined) return fallback;
       const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        throw new Error(`${name}=${JSON.stringify(value)} must be a whole number from ${min} to ${max}`);
+      if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+        throw new Error(
+          `${name}=${JSON.stringify(value)} must be a whole number from ${min} to ${max}${hint ? ` (${hint})` : ""}`,
+        );
       }
       return parsed;
     },

@@ -5,10 +5,12 @@
  *   models/<name>/                      model bundles (model.json, weights, lens.json)
  *   results/<key>/summary.json          one image's summary, written last; artifacts beside it
  *   results/_unsafe-keys/<sha256>.<ext>/ the failed summary of an upload whose key is unsafe
- *   index/manifest.json                 totals and the list of record shards
+ *   index/manifest.json                 running totals, the shard count and the shards changed lately
  *   index/records/part-NNNNN.jsonl      one JSON line per image
  *   index/keys/<sha256 of key>.json     which shard holds an image's record (the indexer's bookkeeping)
- *   index/report.html                   the results report, links relative to the bucket (at most once a minute)
+ *   index/shard-totals/part-NNNNN.json  a shard's totals, once the manifest no longer lists it (bookkeeping)
+ *   index/report.html                   the results report's summary page, links relative to the bucket
+ *   index/report-data/part-NNNNN.js     the report's gallery data of one shard, loaded by the page as it pages
  */
 import { createHash } from "node:crypto";
 import { SUMMARY_FILE } from "../analysis/artifact-paths.js";
@@ -24,8 +26,11 @@ export const PREFIXES = {
 export const MANIFEST_KEY = `${PREFIXES.index}manifest.json`;
 export const RECORDS_PREFIX = `${PREFIXES.index}records/`;
 export const KEYS_PREFIX = `${PREFIXES.index}keys/`;
-/** The results report, one self-contained page whose links are relative to the bucket. */
+export const SHARD_TOTALS_PREFIX = `${PREFIXES.index}shard-totals/`;
+/** The results report's summary page, whose links are relative to the bucket. */
 export const REPORT_KEY = `${PREFIXES.index}report.html`;
+/** The report's data files, relative to its page (in the bucket and in a local copy alike). */
+export const REPORT_DATA_FOLDER = "report-data/";
 
 /** The name of the model bundle used when an upload names none. */
 export const DEFAULT_MODEL_NAME = "default";
@@ -33,25 +38,56 @@ export const DEFAULT_MODEL_NAME = "default";
 /** The image file extensions the worker takes from uploads/; other keys are skipped. */
 export const IMAGE_KEY_PATTERN = /\.(jpe?g|png|webp|tiff?|gif|svg|bmp)$/i;
 
+/** S3's longest key, in bytes of UTF-8. */
+export const MAX_S3_KEY_BYTES = 1024;
+
+/** The room results/<key>/ must leave under {@link MAX_S3_KEY_BYTES} for paths such as `ig/<label>/mask.png`. */
+export const RESULTS_PATH_ROOM_BYTES = 128;
+
+/** The longest upload key, in bytes of UTF-8, whose results keys fit under S3's limit (895). */
+export const MAX_UPLOAD_KEY_BYTES =
+  MAX_S3_KEY_BYTES -
+  RESULTS_PATH_ROOM_BYTES -
+  (PREFIXES.results.length - PREFIXES.uploads.length) -
+  "/".length;
+
 /**
  * Why an upload key cannot name a results folder, or undefined if it can. A key whose path segments are empty,
- * `.` or `..`, or that holds a backslash, would name a folder elsewhere once copied to disk.
+ * `.` or `..`, or that holds a backslash, would name a folder elsewhere once copied to disk; a key over
+ * {@link MAX_UPLOAD_KEY_BYTES} would make results keys longer than S3 allows.
  */
 export function unsafeUploadKeyReason(uploadKey: string): string | undefined {
-  if (uploadKey.includes("\\")) return "it contains a backslash";
-  const segments = uploadKey.slice(PREFIXES.uploads.length).split("/");
-  if (segments.some((segment) => segment === "." || segment === "..")) return "it has a '.' or '..' segment";
-  if (segments.includes("")) return "it has an empty path segment ('//' or a trailing '/')";
-  return undefined;
+  return uploadKeyProblem(uploadKey)?.reason;
 }
 
 /** The bad-input error for an upload key that {@link unsafeUploadKeyReason} rejects, or undefined. */
 export function unsafeUploadKeyError(uploadKey: string): BadInputError | undefined {
-  const unsafe = unsafeUploadKeyReason(uploadKey);
-  if (!unsafe) return undefined;
+  const problem = uploadKeyProblem(uploadKey);
+  if (!problem) return undefined;
+  const shown = uploadKey.length > 120 ? `${uploadKey.slice(0, 100)}…` : uploadKey;
   return new BadInputError(
-    `upload key ${JSON.stringify(uploadKey)} is unsafe: ${unsafe}; rename the upload without such segments`,
+    `upload key ${JSON.stringify(shown)} is unsafe: ${problem.reason}; ${problem.fix}`,
   );
+}
+
+function uploadKeyProblem(uploadKey: string): { reason: string; fix: string } | undefined {
+  const bytes = Buffer.byteLength(uploadKey);
+  if (bytes > MAX_UPLOAD_KEY_BYTES) {
+    return {
+      reason:
+        `it is ${bytes} bytes long, over the ${MAX_UPLOAD_KEY_BYTES} bytes that leave room for its results keys ` +
+        `(results/<key>/…) under S3's ${MAX_S3_KEY_BYTES}-byte key limit`,
+      fix: `rename the upload to a key of at most ${MAX_UPLOAD_KEY_BYTES} bytes`,
+    };
+  }
+  const fix = "rename the upload without such segments";
+  if (uploadKey.includes("\\")) return { reason: "it contains a backslash", fix };
+  const segments = uploadKey.slice(PREFIXES.uploads.length).split("/");
+  if (segments.some((segment) => segment === "." || segment === "..")) {
+    return { reason: "it has a '.' or '..' segment", fix };
+  }
+  if (segments.includes("")) return { reason: "it has an empty path segment ('//' or a trailing '/')", fix };
+  return undefined;
 }
 
 /** Where an upload with an unsafe key is recorded as failed: `uploads/_unsafe-keys/<sha256 of key><extension>`. */
@@ -93,9 +129,47 @@ export function modelPrefixFor(name: string): string {
   return `${PREFIXES.models}${name}/`;
 }
 
+/** How a shard's sequence number appears in the names of its objects: `part-NNNNN`. */
+export const SHARD_NAME = { prefix: "part-", digits: 5 } as const;
+
+function shardName(n: number): string {
+  return `${SHARD_NAME.prefix}${String(n).padStart(SHARD_NAME.digits, "0")}`;
+}
+
 /** The record shard with sequence number `n`. */
 export function shardKey(n: number): string {
-  return `${RECORDS_PREFIX}part-${String(n).padStart(5, "0")}.jsonl`;
+  return `${RECORDS_PREFIX}${shardName(n)}.jsonl`;
+}
+
+/** The sequence number of a shard's key (index/records/part-00012.jsonl is 12). */
+export function shardNumber(key: string): number {
+  const match = /part-(\d+)\.jsonl$/.exec(key);
+  if (!match || !key.startsWith(RECORDS_PREFIX)) {
+    throw new RangeError(`${JSON.stringify(key)} is not a record shard key such as ${shardKey(0)}`);
+  }
+  return Number(match[1]);
+}
+
+/** Where the totals of shard `n` are kept once the manifest no longer lists it. */
+export function shardTotalsKey(n: number): string {
+  return `${SHARD_TOTALS_PREFIX}${shardName(n)}.json`;
+}
+
+/** How the report's data files are named: `before`, the shard's number padded to `digits`, then `after`. */
+export const REPORT_DATA_NAME = {
+  before: `${REPORT_DATA_FOLDER}${SHARD_NAME.prefix}`,
+  digits: SHARD_NAME.digits,
+  after: ".js",
+} as const;
+
+/** The report's data file of shard `n`, relative to the report's page. */
+export function reportDataFile(n: number): string {
+  return `${REPORT_DATA_NAME.before}${String(n).padStart(REPORT_DATA_NAME.digits, "0")}${REPORT_DATA_NAME.after}`;
+}
+
+/** The key of the report's data file of shard `n`, beside index/report.html. */
+export function reportDataKey(n: number): string {
+  return `${PREFIXES.index}${reportDataFile(n)}`;
 }
 
 /** The bookkeeping object of one image key. */

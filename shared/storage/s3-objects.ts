@@ -39,31 +39,49 @@ export function isConditionLost(error: unknown): boolean {
   );
 }
 
-/** Reads an object, or undefined if there is none. Other failures are transient. */
+/**
+ * Reads an object, or undefined if there is none. With `ifMatch`, only the version with that ETag: if the object
+ * has changed since, the S3 error (412) is rethrown (test it with {@link isConditionLost}). Other failures are
+ * transient.
+ */
 export async function getObject(
   s3: S3Client,
   bucket: string,
   key: string,
+  condition?: { readonly ifMatch: string },
 ): Promise<StoredObject | undefined> {
   try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const response = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(condition ? { IfMatch: condition.ifMatch } : {}),
+      }),
+    );
     const body = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
     return { body, etag: response.ETag ?? "", metadata: response.Metadata ?? {} };
   } catch (error) {
     if (isNotFound(error)) return undefined;
+    if (condition && isConditionLost(error)) throw error;
     throw transient(error, `GET s3://${bucket}/${key}`);
   }
 }
 
-/** An object's ETag and metadata, or undefined if there is none. */
-export async function headObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-): Promise<Omit<StoredObject, "body"> | undefined> {
+/** What a HEAD tells of an object: its ETag, metadata and size. */
+export interface ObjectHead extends Omit<StoredObject, "body"> {
+  /** ContentLength in bytes (S3 always gives it). */
+  readonly size?: number;
+}
+
+/** An object's ETag, metadata and size, or undefined if there is none. */
+export async function headObject(s3: S3Client, bucket: string, key: string): Promise<ObjectHead | undefined> {
   try {
     const response = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { etag: response.ETag ?? "", metadata: response.Metadata ?? {} };
+    return {
+      etag: response.ETag ?? "",
+      metadata: response.Metadata ?? {},
+      ...(response.ContentLength !== undefined ? { size: response.ContentLength } : {}),
+    };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw transient(error, `HEAD s3://${bucket}/${key}`);

@@ -5,7 +5,12 @@ import { explainUpload, type UploadContext } from "../../functions/worker/explai
 import type { ModelCache } from "../../functions/worker/model-cache.js";
 import { runWorkLoop } from "../../functions/worker/work-loop.js";
 import type { S3ObjectEvent } from "../../shared/storage/s3-event.js";
-import { quarantineKeyFor, resultsPrefixFor } from "../../shared/storage/s3-layout.js";
+import {
+  MAX_S3_KEY_BYTES,
+  MAX_UPLOAD_KEY_BYTES,
+  quarantineKeyFor,
+  resultsPrefixFor,
+} from "../../shared/storage/s3-layout.js";
 import { parseSummary } from "../../shared/schema/summary.js";
 
 /**
@@ -25,12 +30,13 @@ function recordingContext(): UploadContext & { puts: { key: string; body: string
     } as unknown as S3Client,
     bucket: "b",
     models: {
-      get: () => {
+      acquire: () => {
         throw new Error("a model was loaded");
       },
     } as unknown as ModelCache,
     defaultModel: "default",
     maxPixels: 1_000_000,
+    maxUploadBytes: 1_000_000,
   };
 }
 
@@ -55,6 +61,35 @@ describe("explainUpload with an unsafe key", () => {
       }
     },
   );
+});
+
+describe("explainUpload with a key too long for its results keys", () => {
+  it("records it as failed under a hashed stand-in key, the reason naming its length and the limit", async () => {
+    const key = `uploads/${"d/".repeat(100)}${"é".repeat(394)}.png`;
+    expect(Buffer.byteLength(key)).toBe(1000);
+    // Without the length check, an IG artifact's key would be over 1,024 bytes: S3 refuses it, so the upload is
+    // retried and recorded as an internal failure on the last receive (and a key over 1,011 bytes, whose
+    // summary.json key is too long as well, would end in the dead-letter queue).
+    expect(Buffer.byteLength(`results/${key.slice(8)}/ig/rust/attributions.npy`)).toBeGreaterThan(
+      MAX_S3_KEY_BYTES,
+    );
+    const context = recordingContext();
+    const event: S3ObjectEvent = { key, eventName: "ObjectCreated:Put", bucket: "b" };
+    await expect(explainUpload(event, context, { number: 1, final: false })).resolves.toBe("failed");
+    expect(context.puts.map((put) => put.key)).toEqual([
+      `${resultsPrefixFor(quarantineKeyFor(key))}summary.json`,
+    ]);
+    const summary = parseSummary(JSON.parse(context.puts[0].body));
+    expect(summary.image.source).toBe(`s3://b/${key}`);
+    expect(summary.status === "failed" && summary.error).toMatchObject({
+      kind: "bad-input",
+      message: expect.stringContaining(
+        `is unsafe: it is 1000 bytes long, over the ${MAX_UPLOAD_KEY_BYTES} bytes that ` +
+          `leave room for its results keys (results/<key>/…) under S3's 1024-byte key limit; rename the upload ` +
+          `to a key of at most ${MAX_UPLOAD_KEY_BYTES} bytes`,
+      ) as unknown,
+    });
+  });
 });
 
 describe("the work loop with an unsafe key", () => {
