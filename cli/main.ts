@@ -10,6 +10,7 @@ import {
   UPLOAD_USAGE,
   uploadCommand,
 } from "./pipeline-commands.js";
+import { REDRIVE_USAGE, redriveCommand } from "./redrive.js";
 import { REPORT_USAGE, reportCommand } from "./report.js";
 import { UsageError } from "./usage-error.js";
 import { START_USAGE, startCommand } from "./start.js";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   start: { run: startCommand, usage: START_USAGE },
   upload: { run: uploadCommand, usage: UPLOAD_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
+  redrive: { run: redriveCommand, usage: REDRIVE_USAGE },
   query: { run: queryCommand, usage: QUERY_USAGE },
   fetch: { run: fetchCommand, usage: FETCH_USAGE },
   report: { run: reportCommand, usage: REPORT_USAGE },
@@ -32,6 +34,7 @@ commands:
   analyze   explain local images with a model bundle
   upload    upload images to the pipeline
   status    queue depths, dead letters and manifest totals
+  redrive   move dead letters back to their queues, to be tried again
   query     list indexed images by label, status, score or misclassification
   fetch     copy one image's results to a folder
   report    write the results report (report.html) to a folder

@@ -1,14 +1,15 @@
 import { parseArgs } from "node:util";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { IndexStore } from "../functions/indexer/index-store.js";
 import type { IndexRecord } from "../shared/schema/index-record.js";
 import { s3Client, sqsClient } from "../shared/storage/aws-clients.js";
 import { PREFIXES } from "../shared/storage/s3-layout.js";
+import { deadLetterRoutes } from "./dead-letters.js";
 import { downloadResults } from "./download-results.js";
 import { collectImageFiles } from "./image-files.js";
 import { readLabelsCsv } from "./labels-csv.js";
 import { findDeployment } from "./local/deployment.js";
 import { readAllRecords } from "./local/wait-for-records.js";
+import { queueDepth, type QueueDepth } from "./queue-depth.js";
 import { resultsTable } from "./results-table.js";
 import { uploadImages } from "./upload-images.js";
 import { UsageError } from "./usage-error.js";
@@ -19,7 +20,8 @@ Uploads images to uploads/ of the deployment (LocalStack unless CNN_LENS_STACK n
 
 export const STATUS_USAGE = `usage: cnn-lens status
 
-Shows the queue depths (work, index and their dead-letter queues) and the manifest's totals.`;
+Shows the queue depths (work, index and their dead-letter queues) and the manifest's totals; when a dead-letter
+queue holds messages, says to run cnn-lens redrive to retry them.`;
 
 export const QUERY_USAGE = `usage: cnn-lens query [--label L] [--status explained|failed] [--min-score X] [--misclassified] [--json]
 
@@ -62,20 +64,17 @@ export async function uploadCommand(argv: readonly string[]): Promise<number> {
 export async function statusCommand(): Promise<number> {
   const { aws, outputs } = await findDeployment(process.env);
   const sqs = sqsClient(aws);
-  const depth = async (url: string) => {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-      }),
-    );
-    return `${Attributes?.ApproximateNumberOfMessages ?? "?"} waiting, ${Attributes?.ApproximateNumberOfMessagesNotVisible ?? "?"} in flight`;
-  };
+  const show = (depth: QueueDepth) => `${depth.waiting} waiting, ${depth.inFlight} in flight`;
   console.log(`bucket              s3://${outputs.bucket}`);
-  console.log(`work queue          ${await depth(outputs.workQueueUrl)}`);
-  console.log(`work dead letters   ${await depth(outputs.workDeadLetterQueueUrl)}`);
-  console.log(`index queue         ${await depth(outputs.indexQueueUrl)}`);
-  console.log(`index dead letters  ${await depth(outputs.indexDeadLetterQueueUrl)}`);
+  let deadLetters = 0;
+  for (const route of deadLetterRoutes(outputs)) {
+    const dead = await queueDepth(sqs, route.deadLetterQueueUrl);
+    deadLetters += dead.waiting + dead.inFlight;
+    console.log(`${`${route.name} queue`.padEnd(20)}${show(await queueDepth(sqs, route.queueUrl))}`);
+    console.log(`${`${route.name} dead letters`.padEnd(20)}${show(dead)}`);
+  }
+  if (deadLetters > 0)
+    console.log(`                    ${deadLetters} dead letters: run cnn-lens redrive to retry them`);
   const { manifest } = await new IndexStore(s3Client(aws), outputs.bucket).readManifest();
   console.log(`manifest            ${manifest.totals.records} records, updated ${manifest.updatedAt}`);
   console.log(`  by status         ${JSON.stringify(manifest.totals.byStatus)}`);
