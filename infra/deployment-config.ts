@@ -69,6 +69,18 @@ export interface DeploymentConfig {
   readonly defaultModel: string;
   /** NAT gateway or none, see {@link NAT_CHOICES}. @default "none" */
   readonly nat: NatChoice;
+  /** The largest upload a worker reads, in MiB; a larger one gets a failed summary. @default 256 */
+  readonly maxUploadMiB: number;
+  /** S3 deletes an upload this many days after it was written; null keeps uploads. @default null */
+  readonly uploadsRetentionDays: number | null;
+  /** S3 deletes a result (summary and artifacts) this many days after it was written; null keeps them. @default null */
+  readonly resultsRetentionDays: number | null;
+  /** An address the failure topic e-mails (once confirmed); null subscribes no one. @default null */
+  readonly alarmEmail: string | null;
+  /** The work queue's alarm goes off when its oldest image has waited this long. @default 60 */
+  readonly workQueueAgeAlarmMinutes: number;
+  /** Batch cancels a worker that has waited this long for an instance EC2 has no capacity for. @default 30 */
+  readonly capacityWaitMinutes: number;
 }
 
 export const DEFAULT_DEPLOYMENT_CONFIG: DeploymentConfig = {
@@ -83,6 +95,12 @@ export const DEFAULT_DEPLOYMENT_CONFIG: DeploymentConfig = {
   workerTimeoutMinutes: 240,
   defaultModel: DEFAULT_MODEL_NAME,
   nat: "none",
+  maxUploadMiB: 256,
+  uploadsRetentionDays: null,
+  resultsRetentionDays: null,
+  alarmEmail: null,
+  workQueueAgeAlarmMinutes: 60,
+  capacityWaitMinutes: 30,
 };
 
 /** Every problem found in the deployment config, one line each naming the context key and the fix. */
@@ -126,6 +144,31 @@ export function deploymentConfigFrom(context: Readonly<Record<string, unknown>>)
     }
     return parsed;
   };
+  // null, or "" from `-c key=`, leaves a setting unset.
+  const unset = (value: unknown) => value === null || value === "";
+  const optionalInteger = (field: Field, min: number, max: number, unsetMeans: string): number | null => {
+    const value = given(field);
+    if (value === undefined || unset(value)) return null;
+    const parsed = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+    if (typeof parsed !== "number" || !Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(
+        `${key(field)}=${shown(value)} must be a whole number from ${min} to ${max}, or null ${unsetMeans}`,
+      );
+      return null;
+    }
+    return parsed;
+  };
+  const email = (field: Field): string | null => {
+    const value = given(field);
+    if (value === undefined || unset(value)) return null;
+    if (typeof value !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())) {
+      problems.push(
+        `${key(field)}=${shown(value)} is not an e-mail address; use one such as "ops@example.com", or null`,
+      );
+      return null;
+    }
+    return value.trim();
+  };
   const choice = <T extends string>(field: Field, choices: readonly T[], fallback: T): T => {
     const value = given(field);
     if (value === undefined) return fallback;
@@ -148,6 +191,15 @@ export function deploymentConfigFrom(context: Readonly<Record<string, unknown>>)
     workerTimeoutMinutes: integer("workerTimeoutMinutes", 10, 20_160),
     defaultModel: modelName(given("defaultModel"), key("defaultModel"), problems),
     nat: choice("nat", NAT_CHOICES, DEFAULT_DEPLOYMENT_CONFIG.nat),
+    // 5 GiB: S3's largest single PUT.
+    maxUploadMiB: integer("maxUploadMiB", 1, 5_120),
+    uploadsRetentionDays: optionalInteger("uploadsRetentionDays", 1, 36_500, "to keep uploads"),
+    resultsRetentionDays: optionalInteger("resultsRetentionDays", 1, 36_500, "to keep results"),
+    alarmEmail: email("alarmEmail"),
+    // The work queue keeps a message 4 days (SQS's default).
+    workQueueAgeAlarmMinutes: integer("workQueueAgeAlarmMinutes", 1, 5_760),
+    // Batch takes job state time limits of 600 to 86,400 seconds.
+    capacityWaitMinutes: integer("capacityWaitMinutes", 10, 1_440),
   };
 
   const fitting = Math.floor(config.maxVcpus / config.workerVcpus);

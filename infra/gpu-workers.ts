@@ -18,12 +18,10 @@ import {
   objectsFinding,
 } from "./nag-acknowledgments.js";
 import { REPO_ROOT, WORKER_DOCKERFILE } from "./source-paths.js";
+import { workerLaunchTemplate } from "./worker-launch-template.js";
 
 /** Times Batch starts a worker whose Spot instance was reclaimed ("Host EC2 … terminated"). */
 export const SPOT_RECLAIM_ATTEMPTS = 5;
-
-/** The root volume of a GPU instance: the worker image is several GB (CUDA, cuDNN, libtensorflow). */
-const ROOT_VOLUME_GIB = 60;
 
 export interface GpuWorkersProps {
   readonly vpc: ec2.IVpc;
@@ -49,12 +47,21 @@ export interface GpuWorkersProps {
   readonly timeoutMinutes?: number;
   /** @default "default" */
   readonly defaultModel?: string;
+  /** The largest upload a worker reads, in MiB. @default 256 */
+  readonly maxUploadMiB?: number;
+  /**
+   * Batch cancels a worker that has waited this long in RUNNABLE for an instance EC2 has no capacity for
+   * (600 to 86,400 seconds).
+   * @default Duration.minutes(30)
+   */
+  readonly capacityWait?: Duration;
 }
 
 /**
  * The GPU side: a managed EC2 compute environment of GPU instances on the ECS_AL2023_NVIDIA AMI that scales to
- * zero, its job queue, and the worker's job definition (one GPU, the image built from functions/worker/Dockerfile,
- * retried only when Spot takes the instance back).
+ * zero (launched from worker-launch-template.ts), its job queue, which cancels a worker that waits too long for
+ * capacity, and the worker's job definition (one GPU, the image built from functions/worker/Dockerfile, retried
+ * only when Spot takes the instance back).
  */
 export class GpuWorkers extends Construct {
   readonly computeEnvironment: batch.ManagedEc2EcsComputeEnvironment;
@@ -69,18 +76,7 @@ export class GpuWorkers extends Construct {
     const defaults = DEFAULT_DEPLOYMENT_CONFIG;
     const spot = (props.capacity ?? defaults.capacity) === "spot";
 
-    const launchTemplate = new ec2.LaunchTemplate(this, "LaunchTemplate", {
-      requireImdsv2: true,
-      blockDevices: [
-        {
-          deviceName: "/dev/xvda",
-          volume: ec2.BlockDeviceVolume.ebs(ROOT_VOLUME_GIB, {
-            volumeType: ec2.EbsDeviceVolumeType.GP3,
-            encrypted: true,
-          }),
-        },
-      ],
-    });
+    const launchTemplate = workerLaunchTemplate(this, "LaunchTemplate");
     this.computeEnvironment = new batch.ManagedEc2EcsComputeEnvironment(this, "ComputeEnvironment", {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
@@ -100,6 +96,12 @@ export class GpuWorkers extends Construct {
         : batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
       launchTemplate,
     });
+    // The template's version, so that a change to it (user data, metadata options) updates the compute environment
+    // in place; without one Batch keeps the version it resolved when the environment was created.
+    (this.computeEnvironment.node.defaultChild as batch.CfnComputeEnvironment).addPropertyOverride(
+      "ComputeResources.LaunchTemplate.Version",
+      launchTemplate.latestVersionNumber,
+    );
     acknowledge(this.computeEnvironment, {
       "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]":
         "The instance role of a Batch ECS compute environment: AWS keeps this managed policy to exactly what the " +
@@ -109,11 +111,21 @@ export class GpuWorkers extends Construct {
 
     this.jobQueue = new batch.JobQueue(this, "JobQueue", {
       computeEnvironments: [{ computeEnvironment: this.computeEnvironment, order: 1 }],
-      // A worker that can never be placed (it asks for more than any instance has) fails instead of waiting forever.
+      // A worker that can never be placed (it asks for more than any instance has) fails instead of waiting forever;
+      // one that waits for capacity EC2 does not have is cancelled after capacityWait (the scaler submits anew when
+      // images still wait, and the cancel is told on the failure topic).
       jobStateTimeLimitActions: [
-        batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
-        batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
-      ].map((reason) => ({ reason, maxTime: Duration.minutes(10) })),
+        ...[
+          batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
+          batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
+        ].map((reason) => ({ reason, maxTime: Duration.minutes(10) })),
+        {
+          reason: batch.JobStateTimeLimitActionsReason.INSUFFICIENT_INSTANCE_CAPACITY,
+          state: batch.JobStateTimeLimitActionsState.RUNNABLE,
+          action: batch.JobStateTimeLimitActionsAction.CANCEL,
+          maxTime: props.capacityWait ?? Duration.minutes(defaults.capacityWaitMinutes),
+        },
+      ],
     });
 
     this.jobRole = new iam.Role(this, "JobRole", {
@@ -158,6 +170,7 @@ export class GpuWorkers extends Construct {
         [ENV.region]: Stack.of(this).region,
         [ENV.idleSeconds]: String(props.idleSeconds ?? defaults.workerIdleSeconds),
         [ENV.defaultModel]: props.defaultModel ?? defaults.defaultModel,
+        [ENV.maxUploadBytes]: String((props.maxUploadMiB ?? defaults.maxUploadMiB) * 1024 * 1024),
       },
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: "worker", logGroup: this.logGroup }),
     });

@@ -20,6 +20,11 @@ export interface StorageAndQueuesProps {
    * @default no access logs
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+  /**
+   * The bucket's lifecycle rules (the cloud stack's come from infra/bucket-lifecycle.ts; LocalStack needs none).
+   * @default none: every object and version is kept
+   */
+  readonly lifecycleRules?: readonly s3.LifecycleRule[];
 }
 
 /**
@@ -64,6 +69,7 @@ export class StorageAndQueues extends Construct {
       ...(props.serverAccessLogsBucket
         ? { serverAccessLogsBucket: props.serverAccessLogsBucket, serverAccessLogsPrefix: "bucket/" }
         : {}),
+      ...(props.lifecycleRules ? { lifecycleRules: [...props.lifecycleRules] } : {}),
     });
     const account = Stack.of(this).account;
     for (const queue of [this.workQueue, this.indexQueue]) {

@@ -2,12 +2,14 @@ import { Duration } from "aws-cdk-lib";
 import type * as batch from "aws-cdk-lib/aws-batch";
 import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { ScalerSettings } from "../functions/scaler/scaler-settings.js";
 import { DEFAULT_DEPLOYMENT_CONFIG } from "./deployment-config.js";
 import { acknowledge } from "./nag-acknowledgments.js";
 import { NodeFunction } from "./node-function.js";
+import { ScalerHoldAlarm } from "./scaler-hold-alarm.js";
 import { SCALER_ENTRY } from "./source-paths.js";
 import { scheduledInvocation } from "./scheduled-invocation.js";
 
@@ -24,15 +26,19 @@ export interface WorkerScalerProps {
   readonly imagesPerWorker?: number;
   /** @default Duration.minutes(1) */
   readonly interval?: Duration;
+  /** Told when the scaler holds back because workers fail at start-up. @default no action */
+  readonly topic?: sns.ITopic;
 }
 
 /**
  * Starts GPU workers when images wait: every minute a Lambda (functions/scaler/) reads the work queue's depth and
- * submits the missing workers as one array job. It never stops workers; they exit when the queue is idle.
+ * submits the missing workers as one array job, unless the latest workers failed at start-up, which an alarm
+ * tells. It never stops workers; they exit when the queue is idle.
  */
 export class WorkerScaler extends Construct {
   readonly function: NodeFunction;
   readonly rule: events.Rule;
+  readonly holdAlarm: ScalerHoldAlarm;
 
   constructor(scope: Construct, id: string, props: WorkerScalerProps) {
     super(scope, id);
@@ -67,6 +73,10 @@ export class WorkerScaler extends Construct {
       function: fn,
       event: { ...settings },
       interval: props.interval,
+    });
+    this.holdAlarm = new ScalerHoldAlarm(this, "HoldAlarm", {
+      logGroup: this.function.logGroup,
+      topic: props.topic,
     });
   }
 }

@@ -12,13 +12,17 @@ import {
   parentsWithoutStatusSummary,
   type JobLike,
 } from "./active-workers.js";
+import { recentFinishedWorkers } from "./recent-workers.js";
 import type { ScalerSettings } from "./scaler-settings.js";
+import { STARTUP_POLICY, startupHold, type StartupHold } from "./startup-failures.js";
 import { targetWorkers, workersToSubmit } from "./worker-count.js";
 
 export interface ScalerDependencies {
   readonly sqs: Pick<SQSClient, "send">;
   readonly batch: Pick<BatchClient, "send">;
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** The clock, in ms since the epoch. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** What one run saw and did. */
@@ -29,6 +33,8 @@ export interface ScaleDecision {
   readonly targetWorkers: number;
   readonly submitted: number;
   readonly jobId?: string;
+  /** Why no worker was submitted although some were wanted: the latest workers failed at start-up. */
+  readonly hold?: StartupHold;
 }
 
 /** ListJobs pages (of 100) read per status at most; more jobs than that means there is no room anyway. */
@@ -38,15 +44,17 @@ const DESCRIBE_BATCH = 100;
 
 /**
  * One scaling step, run every minute: reads the work queue's depth, and when there is work, counts the active
- * workers and submits the missing ones as one array job (a plain job for one). Batch calls per run: none when
- * the queue is empty; otherwise one ListJobs per active status (five), a DescribeJobs only for array parents
- * whose listing lacks a status summary, and at most one SubmitJob.
+ * workers and submits the missing ones as one array job (a plain job for one), unless the latest workers of this
+ * job definition failed at start-up (see startup-failures.ts): then it submits none and logs why. Batch calls per
+ * run: none when the queue is empty; otherwise one ListJobs per active status (five), a DescribeJobs only for
+ * array parents whose listing lacks a status summary, and when workers are missing one ListJobs of the latest
+ * jobs (plus one per failed array job among them) and at most one SubmitJob.
  */
 export async function scaleWorkers(
   settings: ScalerSettings,
   dependencies: ScalerDependencies,
 ): Promise<ScaleDecision> {
-  const { sqs, batch, log = () => {} } = dependencies;
+  const { sqs, batch, log = () => {}, now = Date.now } = dependencies;
   const queueDepth = await readQueueDepth(sqs, settings.workQueueUrl);
   const sizing = { queueDepth, maxWorkers: settings.maxWorkers, imagesPerWorker: settings.imagesPerWorker };
   const target = targetWorkers(sizing);
@@ -59,7 +67,20 @@ export async function scaleWorkers(
   const listed = await listActiveJobs(batch, settings.jobQueue);
   const described = await describeJobs(batch, parentsWithoutStatusSummary(listed));
   const activeWorkers = countActiveWorkers([...listed, ...described]);
-  const submitted = workersToSubmit({ ...sizing, activeWorkers });
+  const missing = workersToSubmit({ ...sizing, activeWorkers });
+  const hold =
+    missing > 0
+      ? startupHold(
+          await recentFinishedWorkers(
+            batch,
+            settings.jobQueue,
+            settings.jobDefinition,
+            STARTUP_POLICY.failures,
+          ),
+          now(),
+        )
+      : undefined;
+  const submitted = hold ? 0 : missing;
   let jobId: string | undefined;
   if (submitted > 0) {
     const response = await batch.send(
@@ -79,6 +100,7 @@ export async function scaleWorkers(
     targetWorkers: target,
     submitted,
     ...(jobId ? { jobId } : {}),
+    ...(hold ? { hold } : {}),
   };
   log({ event: "scale", ...decision });
   return decision;

@@ -18,6 +18,15 @@ describe("cdk-nag AwsSolutions", () => {
     expect(nagFindings(app)).toEqual([]);
   });
 
+  it("finds nothing unacknowledged with an e-mail subscription and retention for uploads and results", () => {
+    const { app } = buildStack({
+      "cnn-lens:alarmEmail": "ops@example.com",
+      "cnn-lens:uploadsRetentionDays": 30,
+      "cnn-lens:resultsRetentionDays": 365,
+    });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
   it("reports what is not acknowledged (the check is live)", () => {
     const app = new App();
     const role = new iam.Role(new Stack(app, "Probe"), "Role", {

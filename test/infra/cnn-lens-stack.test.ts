@@ -59,10 +59,11 @@ describe("the GPU workers on AWS Batch", () => {
     });
   });
 
-  it("are told the bucket, the work queue, the region, the idle time and the default model", () => {
+  it("are told the bucket, the work queue, the region, the idle time, the default model and the upload limit", () => {
     const { template, stack, logicalId } = buildStack({
       "cnn-lens:workerIdleSeconds": 300,
       "cnn-lens:defaultModel": "leaves-v2",
+      "cnn-lens:maxUploadMiB": 64,
     });
     const definition = onlyResource<{
       ContainerProperties: { Environment: { Name: string; Value: unknown }[] };
@@ -76,7 +77,30 @@ describe("the GPU workers on AWS Batch", () => {
       [ENV.region]: "<AWS::Region>",
       [ENV.idleSeconds]: "300",
       [ENV.defaultModel]: "leaves-v2",
+      [ENV.maxUploadBytes]: String(64 * 1024 * 1024),
     });
+  });
+
+  it("cancel a worker that waits for capacity longer than capacityWaitMinutes, and fail one that never fits", () => {
+    const queueActions = (context: Record<string, unknown>) =>
+      onlyResource<{ JobStateTimeLimitActions: unknown[] }>(
+        buildStack(context).template,
+        "AWS::Batch::JobQueue",
+      ).Properties.JobStateTimeLimitActions;
+    const misconfigured = ["COMPUTE_ENVIRONMENT_MAX_RESOURCE", "JOB_RESOURCE_REQUIREMENT"].map((reason) => ({
+      Action: "CANCEL",
+      MaxTimeSeconds: 600,
+      Reason: `MISCONFIGURATION:${reason}`,
+      State: "RUNNABLE",
+    }));
+    const capacity = (minutes: number) => ({
+      Action: "CANCEL",
+      MaxTimeSeconds: minutes * 60,
+      Reason: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+      State: "RUNNABLE",
+    });
+    expect(queueActions({})).toEqual([...misconfigured, capacity(30)]);
+    expect(queueActions({ "cnn-lens:capacityWaitMinutes": 90 })).toEqual([...misconfigured, capacity(90)]);
   });
 
   it("are retried only when Spot reclaims the instance, and stopped after the attempt timeout", () => {
@@ -121,18 +145,6 @@ describe("the GPU workers on AWS Batch", () => {
         MaxvCpus: 64,
         InstanceTypes: ["g5.xlarge", "g6.xlarge"],
         Ec2Configuration: [{ ImageType: "ECS_AL2023_NVIDIA" }],
-      }),
-    });
-  });
-
-  it("have IMDSv2 and an encrypted root volume big enough for the CUDA image", () => {
-    const { template } = buildStack();
-    template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
-      LaunchTemplateData: Match.objectLike({
-        MetadataOptions: { HttpTokens: "required" },
-        BlockDeviceMappings: [
-          { DeviceName: "/dev/xvda", Ebs: { Encrypted: true, VolumeSize: 60, VolumeType: "gp3" } },
-        ],
       }),
     });
   });
@@ -413,10 +425,11 @@ describe("the scaler", () => {
 });
 
 describe("the alarms", () => {
-  it("go off as soon as either dead-letter queue holds a message", () => {
+  it("go off as soon as either dead-letter queue holds a message, and tell the failure topic", () => {
     const { template, stack, logicalId } = buildStack();
     for (const queue of [stack.storage.workDeadLetterQueue, stack.storage.indexDeadLetterQueue]) {
       template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
         Namespace: "AWS/SQS",
         MetricName: "ApproximateNumberOfMessagesVisible",
         Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(queue), "QueueName"] } }],

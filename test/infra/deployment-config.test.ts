@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../../functions/worker/upload-size.js";
 import {
   CONTEXT_PREFIX,
   DEFAULT_DEPLOYMENT_CONFIG,
@@ -58,6 +59,12 @@ describe("the deployment config", () => {
         "cnn-lens:workerTimeoutMinutes": 60,
         "cnn-lens:defaultModel": "apple-leaf_v2.1",
         "cnn-lens:nat": "single",
+        "cnn-lens:maxUploadMiB": "64",
+        "cnn-lens:uploadsRetentionDays": 30,
+        "cnn-lens:resultsRetentionDays": "365",
+        "cnn-lens:alarmEmail": " ops@example.com ",
+        "cnn-lens:workQueueAgeAlarmMinutes": "15",
+        "cnn-lens:capacityWaitMinutes": 45,
       }),
     ).toEqual({
       gpuInstanceTypes: ["g5.xlarge", "g6.2xlarge"],
@@ -71,7 +78,58 @@ describe("the deployment config", () => {
       workerTimeoutMinutes: 60,
       defaultModel: "apple-leaf_v2.1",
       nat: "single",
+      maxUploadMiB: 64,
+      uploadsRetentionDays: 30,
+      resultsRetentionDays: 365,
+      alarmEmail: "ops@example.com",
+      workQueueAgeAlarmMinutes: 15,
+      capacityWaitMinutes: 45,
     });
+  });
+
+  it("keeps data and e-mails no one unless told: the optional settings are null by default", () => {
+    expect(DEFAULT_DEPLOYMENT_CONFIG).toMatchObject({
+      uploadsRetentionDays: null,
+      resultsRetentionDays: null,
+      alarmEmail: null,
+    });
+  });
+
+  it("limits uploads as the worker does when it is told nothing", () => {
+    expect(DEFAULT_DEPLOYMENT_CONFIG.maxUploadMiB * 1024 ** 2).toBe(DEFAULT_MAX_UPLOAD_BYTES);
+  });
+
+  it("takes null, or the empty string that `-c key=` gives, as unset for the optional settings", () => {
+    for (const unset of [null, ""]) {
+      expect(
+        deploymentConfigFrom({
+          "cnn-lens:uploadsRetentionDays": unset,
+          "cnn-lens:resultsRetentionDays": unset,
+          "cnn-lens:alarmEmail": unset,
+        }),
+      ).toEqual(DEFAULT_DEPLOYMENT_CONFIG);
+    }
+  });
+
+  it("refuses retentions, e-mail addresses, waits and upload sizes out of range, naming each", () => {
+    expect(
+      problemsOf({
+        "cnn-lens:uploadsRetentionDays": 0,
+        "cnn-lens:resultsRetentionDays": "forever",
+        "cnn-lens:alarmEmail": "ops",
+        "cnn-lens:capacityWaitMinutes": 5,
+        "cnn-lens:workQueueAgeAlarmMinutes": 0,
+        "cnn-lens:maxUploadMiB": 6_000,
+      }),
+    ).toEqual([
+      "cnn-lens:maxUploadMiB=6000 must be a whole number from 1 to 5120",
+      "cnn-lens:uploadsRetentionDays=0 must be a whole number from 1 to 36500, or null to keep uploads",
+      'cnn-lens:resultsRetentionDays="forever" must be a whole number from 1 to 36500, or null to keep results',
+      'cnn-lens:alarmEmail="ops" is not an e-mail address; use one such as "ops@example.com", or null',
+      "cnn-lens:workQueueAgeAlarmMinutes=0 must be a whole number from 1 to 5760",
+      // Batch's job state time limits are 600 to 86,400 seconds.
+      "cnn-lens:capacityWaitMinutes=5 must be a whole number from 10 to 1440",
+    ]);
   });
 
   it("lists every bad field at once, each with the key, the bad value and what to use", () => {

@@ -19,4 +19,16 @@ describe("the LocalStack stack", () => {
     expect(buckets).toHaveLength(1);
     expect(buckets.map((bucket) => bucket.Properties.LoggingConfiguration)).toEqual([undefined]);
   });
+
+  it("versions its bucket as the cloud does, and has no lifecycle rules: the cloud stack adds those", () => {
+    const resources = localStackTemplate().Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const buckets = Object.values(resources).filter((resource) => resource.Type === "AWS::S3::Bucket");
+    expect(buckets.map((bucket) => bucket.Properties.VersioningConfiguration)).toEqual([
+      { Status: "Enabled" },
+    ]);
+    expect(buckets.map((bucket) => bucket.Properties.LifecycleConfiguration)).toEqual([undefined]);
+  });
 });

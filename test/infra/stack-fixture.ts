@@ -93,3 +93,12 @@ export function render(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** A template value with every intrinsic in it rendered as {@link render} does, e.g. an event pattern. */
+export function renderDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(renderDeep);
+  if (value === null || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  if (["Ref", "Fn::GetAtt", "Fn::Join"].some((intrinsic) => intrinsic in object)) return render(value);
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, renderDeep(item)]));
+}

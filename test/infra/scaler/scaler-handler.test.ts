@@ -28,6 +28,8 @@ function fakeAws(options: {
   jobs?: Partial<Record<string, JobSummary[]>>;
   pageSize?: number;
   described?: JobSummary[];
+  /** This job definition's newest jobs, as ListJobs lists them with the JOB_DEFINITION filter. */
+  recent?: JobSummary[];
 }) {
   const calls: Command[] = [];
   const sqs = {
@@ -45,6 +47,9 @@ function fakeAws(options: {
   const batch = {
     send: async (command: Command) => {
       calls.push(command);
+      if (command instanceof ListJobsCommand && command.input.filters) {
+        return { jobSummaryList: options.recent ?? [] };
+      }
       if (command instanceof ListJobsCommand) {
         const all = options.jobs?.[command.input.jobStatus as string] ?? [];
         const size = options.pageSize ?? 100;
@@ -128,14 +133,68 @@ describe("scaleWorkers", () => {
   it("lists each active status of this job queue once, and stays within a handful of Batch calls", async () => {
     const aws = fakeAws({ visible: 100, inFlight: 0 });
     await scaleWorkers(settings, aws);
-    expect(aws.sent(ListJobsCommand)).toEqual(
-      ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"].map((jobStatus) => ({
+    expect(aws.sent(ListJobsCommand)).toEqual([
+      ...["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"].map((jobStatus) => ({
         jobQueue: settings.jobQueue,
         jobStatus,
         maxResults: 100,
       })),
-    );
+      // Before it submits: this job definition's latest workers, in case they failed at start-up.
+      {
+        jobQueue: settings.jobQueue,
+        filters: [{ name: "JOB_DEFINITION", values: [settings.jobDefinition] }],
+        maxResults: 20,
+      },
+    ]);
     expect(aws.calls.length).toBeLessThanOrEqual(8);
+  });
+
+  it("does not look for start-up failures when no worker is missing", async () => {
+    const aws = fakeAws({ visible: 10, inFlight: 0, jobs: { RUNNING: [job("a")] } });
+    await scaleWorkers(settings, aws);
+    expect(aws.sent(ListJobsCommand).filter((input) => input.filters)).toEqual([]);
+  });
+
+  it("submits nothing, and says why, when the latest workers failed at start-up", async () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    const crashed = (jobId: string): JobSummary =>
+      job(jobId, {
+        status: "FAILED",
+        statusReason: "Essential container in task exited",
+        startedAt: now - 120_000,
+        stoppedAt: now - 100_000,
+        container: { exitCode: 1 },
+      });
+    const entries: Record<string, unknown>[] = [];
+    const aws = fakeAws({ visible: 40, inFlight: 0, recent: [crashed("c"), crashed("b"), crashed("a")] });
+    const decision = await scaleWorkers(settings, {
+      ...aws,
+      log: (entry) => entries.push(entry),
+      now: () => now,
+    });
+    expect(aws.sent(SubmitJobCommand)).toEqual([]);
+    expect(decision).toMatchObject({ queueDepth: 40, activeWorkers: 0, targetWorkers: 4, submitted: 0 });
+    expect(decision.hold).toMatchObject({
+      reason: "startup-failures",
+      workers: ["c", "b", "a"].map((jobId) => ({ jobId, failure: "exit code 1 after 20 s" })),
+      until: new Date(now - 100_000 + 60 * 60_000).toISOString(),
+    });
+    expect(entries).toEqual([{ event: "scale", ...decision }]);
+    expect(JSON.stringify(entries[0])).toContain("failed at start-up");
+  });
+
+  it("submits again once a worker of the latest three succeeded", async () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    const ended = (jobId: string, status: "SUCCEEDED" | "FAILED", exitCode: number): JobSummary =>
+      job(jobId, { status, startedAt: now - 120_000, stoppedAt: now - 100_000, container: { exitCode } });
+    const aws = fakeAws({
+      visible: 40,
+      inFlight: 0,
+      recent: [ended("c", "FAILED", 1), ended("b", "SUCCEEDED", 0), ended("a", "FAILED", 1)],
+    });
+    const decision = await scaleWorkers(settings, { ...aws, now: () => now });
+    expect(decision).toMatchObject({ submitted: 4, jobId: "job-1" });
+    expect(decision.hold).toBeUndefined();
   });
 
   it("follows ListJobs pages", async () => {
