@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdk.out/", "out/", ".venv-localstack/", ".localstack/", "models/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "cdk.out/",
+      "out/",
+      ".venv-localstack/",
+      ".venv-tensorflow/",
+      ".localstack/",
+      "models/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
