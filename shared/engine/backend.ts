@@ -79,6 +79,8 @@ async function activate(candidate: ConcreteBackend): Promise<string> {
     process.env["TF_CPP_MIN_LOG_LEVEL"] ??= "2";
     require(PACKAGE[candidate]);
     await setBackend("tensorflow");
+    const { registerNativeGradients } = await import("./native-gradients.js");
+    registerNativeGradients();
     return "tensorflow";
   }
   if (candidate === "wasm") {

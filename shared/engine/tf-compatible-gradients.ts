@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { overrideGradients, restoreGradients } from "./gradient-overrides.js";
 
 /**
  * Gradients that TF.js 4.22 takes differently from TensorFlow, redone as TensorFlow takes them, so that
@@ -115,30 +116,15 @@ export const tfCompatibleGradients: readonly tf.GradConfig[] = [
   { kernelName: tf.AvgPool, inputsToSave: ["x"], gradFunc: avgPoolGradient },
 ];
 
-const stockGradients = new Map<string, tf.GradConfig>();
-
 /**
  * Registers {@link tfCompatibleGradients} in place of (and remembering) TF.js's own, for every backend at once.
  * Idempotent; `initBackend` calls it, in every process and gradient thread.
  */
 export function registerTfCompatibleGradients(): void {
-  for (const config of tfCompatibleGradients) {
-    const current = tf.getGradient(config.kernelName) as tf.GradConfig | undefined;
-    if (current === config) continue;
-    if (current !== undefined) {
-      stockGradients.set(config.kernelName, current);
-      tf.unregisterGradient(config.kernelName);
-    }
-    tf.registerGradient(config);
-  }
+  overrideGradients(tfCompatibleGradients);
 }
 
 /** Restores the TF.js gradients replaced by {@link registerTfCompatibleGradients}. Idempotent. */
 export function unregisterTfCompatibleGradients(): void {
-  for (const config of tfCompatibleGradients) {
-    if (tf.getGradient(config.kernelName) !== config) continue;
-    tf.unregisterGradient(config.kernelName);
-    const stock = stockGradients.get(config.kernelName);
-    if (stock !== undefined) tf.registerGradient(stock);
-  }
+  restoreGradients(tfCompatibleGradients);
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { fusedBatchNormGradConfig } from "./batch-norm-gradient.js";
+import { fusedBatchNormGradConfig } from "../batch-norm-gradient.js";
+import { overrideGradients, restoreGradients } from "../gradient-overrides.js";
 import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2DBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwise-conv2d-backprop-filter.js";
@@ -20,14 +21,9 @@ export const fastWasmKernels: readonly tf.KernelConfig[] = [
 export const fastGradients: readonly tf.GradConfig[] = [fusedBatchNormGradConfig];
 
 const stockKernels = new Map<string, tf.KernelConfig>();
-const stockGradients = new Map<string, tf.GradConfig>();
 
 function registeredKernel(kernelName: string): tf.KernelConfig | undefined {
   return tf.getKernel(kernelName, "wasm") as tf.KernelConfig | undefined;
-}
-
-function registeredGradient(kernelName: string): tf.GradConfig | undefined {
-  return tf.getGradient(kernelName) as tf.GradConfig | undefined;
 }
 
 /**
@@ -46,17 +42,7 @@ export function registerFastWasmKernels(): void {
     }
     tf.registerKernel(config);
   }
-  for (const config of fastGradients) {
-    const current = registeredGradient(config.kernelName);
-    if (current === config) {
-      continue;
-    }
-    if (current !== undefined) {
-      stockGradients.set(config.kernelName, current);
-      tf.unregisterGradient(config.kernelName);
-    }
-    tf.registerGradient(config);
-  }
+  overrideGradients(fastGradients);
 }
 
 /** Restores the stock kernels and gradients replaced by {@link registerFastWasmKernels}. Idempotent. */
@@ -71,14 +57,5 @@ export function unregisterFastWasmKernels(): void {
       tf.registerKernel(stock);
     }
   }
-  for (const config of fastGradients) {
-    if (registeredGradient(config.kernelName) !== config) {
-      continue;
-    }
-    tf.unregisterGradient(config.kernelName);
-    const stock = stockGradients.get(config.kernelName);
-    if (stock !== undefined) {
-      tf.registerGradient(stock);
-    }
-  }
+  restoreGradients(fastGradients);
 }

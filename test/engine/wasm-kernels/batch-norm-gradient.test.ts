@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fusedBatchNormGradConfig } from "../../../shared/engine/wasm-kernels/batch-norm-gradient.js";
+import { fusedBatchNormGradConfig } from "../../../shared/engine/batch-norm-gradient.js";
 import {
   registerFastWasmKernels,
   unregisterFastWasmKernels,
