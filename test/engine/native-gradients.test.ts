@@ -44,7 +44,9 @@ function convBlockGradients(): Float32Array[] {
       const pooled = tf.maxPool(tf.relu(normalized) as tf.Tensor4D, 2, 2, "valid");
       return tf.sum(tf.mul(pooled, weights));
     };
-    return tf.grads(f)([x, filter, scale, offset]).map((g) => g.dataSync() as Float32Array);
+    return tf
+      .grads(f)([x, filter, scale, offset])
+      .map((g) => g.dataSync() as Float32Array);
   });
 }
 
