@@ -114,7 +114,7 @@ async function indexingCost(): Promise<void> {
       costs.push(cost);
       const { manifest } = await store.readManifest();
       console.log(
-        `  at ${String(n + INDEX_BATCH).padStart(6)} records: ${cost.toFixed(2)} ms per record (last ${windowCount}; ${manifest.shards.length} shards, manifest ${JSON.stringify(manifest).length} bytes)`,
+        `  at ${String(n + INDEX_BATCH).padStart(6)} records: ${cost.toFixed(2)} ms per record (last ${windowCount}; ${manifest.shardCount} shards, manifest ${JSON.stringify(manifest).length} bytes)`,
       );
       windowStart = performance.now();
       windowCount = 0;

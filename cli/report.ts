@@ -1,14 +1,13 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { IndexStore } from "../functions/indexer/index-store.js";
 import { LOCAL_LINKS, signedLinks, type ArtifactLinks } from "../shared/report/artifact-links.js";
 import { manifestRevision } from "../shared/report/regeneration.js";
-import { reportPage } from "../shared/report/report-page.js";
+import { writeReportFolder, type ReportShard } from "../shared/report/report-folder.js";
 import type { IndexRecord } from "../shared/schema/index-record.js";
 import type { AwsConnection } from "../shared/storage/aws-clients.js";
 import { s3Client } from "../shared/storage/aws-clients.js";
+import { shardKey } from "../shared/storage/s3-layout.js";
 import { MAX_PRESIGN_SECONDS, objectLocation, presignGetUrl } from "../shared/storage/presigned-url.js";
 import { copyResults } from "./download-results.js";
 import { findDeployment } from "./local/deployment.js";
@@ -16,13 +15,11 @@ import { UsageError } from "./usage-error.js";
 
 export const REPORT_USAGE = `usage: cnn-lens report [--out DIR] [--presign [--expires SECONDS]]
 
-Builds the results report, DIR/report.html (default DIR: out), from the manifest and the records. By default it
-copies every indexed image's results into DIR, as cnn-lens fetch does (files already there and up to date are
-kept), and links them relatively, so the folder works offline. With --presign it copies nothing and links each
-artifact by a presigned URL instead, valid for --expires seconds (default 3600, at most ${MAX_PRESIGN_SECONDS}); such a page grows by about 10 KB per image (more with session credentials).`;
-
-/** The report's file name in a local folder. */
-export const REPORT_FILE = "report.html";
+Builds the results report, DIR/report.html (default DIR: out) with its data files in DIR/report-data/, from the
+records, shard by shard. By default it copies every indexed image's results into DIR, as cnn-lens fetch does
+(files already there and up to date are kept), and links them relatively, so the folder works offline. With
+--presign it copies nothing and links each artifact by a presigned URL instead, valid for --expires seconds
+(default 3600, at most ${MAX_PRESIGN_SECONDS}); the data files then grow by about 10 KB per image (more with session credentials).`;
 
 const COPIES_AT_ONCE = 8;
 
@@ -57,9 +54,9 @@ export interface CopyCounts {
 }
 
 /**
- * Writes `<out>/report.html` for the whole index and returns its absolute path. Without `links` it first copies
- * every image's results into `out` (skipping files already there and up to date), reports the counts to
- * `onCopied`, and links them relatively.
+ * Writes `<out>/report.html` and its data files for the whole index, one shard at a time, and returns the page's
+ * absolute path. Without `links` it copies each shard's images' results into `out` (skipping files already there
+ * and up to date), reports the counts to `onCopied`, and links them relatively.
  */
 export async function writeLocalReport(
   s3: S3Client,
@@ -70,18 +67,26 @@ export async function writeLocalReport(
 ): Promise<string> {
   const store = new IndexStore(s3, bucket);
   const { manifest } = await store.readManifest();
-  const records = await store.readRecords(manifest);
-  if (!links) onCopied?.(await copyAllResults(s3, bucket, records, out));
-  const html = reportPage({
-    records,
-    totals: manifest.totals,
+  const copied = { downloaded: 0, present: 0 };
+  async function* shards(): AsyncGenerator<ReportShard> {
+    for (let shard = 0; shard < manifest.shardCount; shard++) {
+      const stored = await store.readShardWithRevision(shardKey(shard));
+      const records = stored?.records ?? [];
+      if (!links) {
+        const counts = await copyAllResults(s3, bucket, records, out);
+        copied.downloaded += counts.downloaded;
+        copied.present += counts.present;
+      }
+      yield { shard, revision: stored?.revision ?? 0, records };
+    }
+  }
+  const file = await writeReportFolder(out, {
+    shards: shards(),
     revision: manifestRevision(manifest),
     links: links ?? LOCAL_LINKS,
     generatedAt: new Date(),
   });
-  await mkdir(out, { recursive: true });
-  const file = resolve(join(out, REPORT_FILE));
-  await writeFile(file, html);
+  if (!links) onCopied?.(copied);
   return file;
 }
 

@@ -4,6 +4,7 @@ import { parseSummary } from "../../shared/schema/summary.js";
 import { parseS3Events } from "../../shared/storage/s3-event.js";
 import { uploadKeyForSummary } from "../../shared/storage/s3-layout.js";
 import { getJson } from "../../shared/storage/s3-objects.js";
+import type { Deadline } from "./deadline.js";
 import { IndexStore } from "./index-store.js";
 
 /** The part of an SQS event that the indexer reads. */
@@ -20,6 +21,8 @@ export interface IndexerDependencies {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** When the batch's conditional-write retries give up, failing every message (see IndexStoreOptions). */
+  readonly deadline?: Deadline;
 }
 
 /**
@@ -30,8 +33,8 @@ export async function handleIndexEvent(
   event: SqsEvent,
   dependencies: IndexerDependencies,
 ): Promise<SqsBatchResponse> {
-  const { s3, bucket, log = () => {} } = dependencies;
-  const store = new IndexStore(s3, bucket);
+  const { s3, bucket, log = () => {}, deadline } = dependencies;
+  const store = new IndexStore(s3, bucket, { deadline });
   const failures = new Set<string>();
   const byMessage = new Map<string, IndexRecord[]>();
   for (const message of event.Records) {

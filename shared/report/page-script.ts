@@ -1,19 +1,65 @@
-/** Cards per page of the gallery. */
+import { REPORT_DATA_CALLBACK } from "./report-data.js";
+
+/** Cards per page of the gallery while a filter or a sort is on (unfiltered, a page is one shard's data file). */
 export const PAGE_SIZE = 60;
 
+/** Data files the page loads ahead while it searches them for a filter, and for a sort (which needs them all). */
+const LOAD_AHEAD = { filter: 8, sort: 32 };
+
 /**
- * The report's script, inlined in the page: it reads the data embedded as JSON and draws the gallery (a page of
- * {@link PAGE_SIZE} cards at a time, thumbnails loaded lazily), the filters and the detail view. Plain ES2020
- * and the DOM only, so the page works offline in any current browser; the browser test runs it.
+ * The report's script, inlined in the page. It reads the summary embedded as JSON and draws the gallery, the
+ * filters and the detail view from the data files, one per shard, each loaded by a `<script src>` (which works
+ * from file:// too, where fetch() does not) when first needed: unfiltered, gallery page n is data file n; with a
+ * filter or a sort it searches the data files in order, as far as the page shown needs (a sort needs them all).
+ * Plain ES2020 and the DOM only, so the page works offline in any current browser; the browser test runs it.
  */
 export const PAGE_SCRIPT = /* js */ `
 "use strict";
 const PAGE_SIZE = ${PAGE_SIZE};
-const data = JSON.parse(document.getElementById("report-data").textContent);
-const labels = data.labels;
-const byKey = new Map(data.images.map((image, i) => [image.k, i]));
+const LOAD_AHEAD = ${JSON.stringify(LOAD_AHEAD)};
+const summary = JSON.parse(document.getElementById("report-data").textContent);
 const state = { predicted: "", actual: "", status: "", misclassified: false, search: "", sort: "key", page: 0 };
+/** The images on the gallery page shown, in order: the detail view steps through them. */
 let shown = [];
+let galleryRun = 0;
+let detailRun = 0;
+
+// Data files: each calls ${REPORT_DATA_CALLBACK}(data) when its script runs.
+const files = new Map();
+const waiting = new Map();
+const loaded = [];
+window.${REPORT_DATA_CALLBACK} = (data) => {
+  const resolve = waiting.get(data.shard);
+  waiting.delete(data.shard);
+  if (resolve) resolve(data);
+};
+function fileName(n) {
+  return summary.dataFile.before + String(n).padStart(summary.dataFile.digits, "0") + summary.dataFile.after;
+}
+/** Data file n (null when it is missing), loaded once. */
+function load(n) {
+  if (!files.has(n)) {
+    const loading = new Promise((resolve) => {
+      waiting.set(n, resolve);
+      const script = document.createElement("script");
+      const missing = () => {
+        if (waiting.get(n) !== resolve) return;
+        waiting.delete(n);
+        resolve(null);
+      };
+      script.onerror = missing;
+      script.onload = missing;
+      script.src = fileName(n);
+      document.head.append(script);
+    }).then((data) => {
+      if (data) for (const image of data.images) image.n = n;
+      loaded[n] = data;
+      return data;
+    });
+    files.set(n, loading);
+  }
+  return files.get(n);
+}
 
 function h(tag, attributes, ...children) {
   const element = document.createElement(tag);
@@ -29,16 +75,21 @@ function h(tag, attributes, ...children) {
   return element;
 }
 const $ = (id) => document.getElementById(id);
-const names = (indices) => (indices || []).map((i) => labels[i]);
+const labelsOf = (image) => loaded[image.n].labels;
+const layoutOf = (image) => (image.l === null ? null : loaded[image.n].layouts[image.l]);
+const names = (image, indices) => (indices || []).map((i) => labelsOf(image)[i]);
 const percent = (value) => (value === null || value === undefined ? "–" : Number((value * 100).toPrecision(3)) + "%");
 const seconds = (ms) => (ms === null ? "–" : (ms / 1000).toFixed(1) + " s");
 function link(image, path) {
   return image.u ? image.u[path] || "" : image.b + path.split("/").map(encodeURIComponent).join("/");
 }
 
+const filtering = () =>
+  state.predicted !== "" || state.actual !== "" || state.status !== "" || state.misclassified || state.search !== "";
 function matches(image) {
-  if (state.predicted !== "" && !image.p.includes(Number(state.predicted))) return false;
-  if (state.actual !== "" && !(image.a || []).includes(Number(state.actual))) return false;
+  const labels = labelsOf(image);
+  if (state.predicted !== "" && !image.p.some((i) => labels[i] === state.predicted)) return false;
+  if (state.actual !== "" && !(image.a || []).some((i) => labels[i] === state.actual)) return false;
   if (state.status !== "" && image.s !== Number(state.status)) return false;
   if (state.misclassified && image.m !== 1) return false;
   if (state.search !== "" && !image.k.toLowerCase().includes(state.search)) return false;
@@ -50,53 +101,84 @@ const SORTS = {
   "completeness-error": (a, b) => (b.e === null ? -1 : b.e) - (a.e === null ? -1 : a.e),
   "processing-time": (a, b) => (b.t === null ? -1 : b.t) - (a.t === null ? -1 : a.t),
 };
+const byKey = (a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
 
-function applyFilters() {
-  shown = [];
-  for (let i = 0; i < data.images.length; i++) if (matches(data.images[i])) shown.push(i);
+/** Draws the gallery page that the state asks for, loading what it needs; a newer call supersedes it. */
+async function renderGallery() {
+  const run = ++galleryRun;
   const sort = SORTS[state.sort];
-  if (sort) shown.sort((x, y) => sort(data.images[x], data.images[y]) || x - y);
-  state.page = Math.min(state.page, Math.max(0, Math.ceil(shown.length / PAGE_SIZE) - 1));
-  renderGallery();
+  if (!filtering() && !sort) {
+    const pages = Math.max(1, summary.pages);
+    state.page = Math.min(state.page, pages - 1);
+    showPager(state.page, pages, true);
+    $("count").textContent = summary.images + " of " + summary.images + " images";
+    const data = summary.pages > 0 ? await load(state.page) : null;
+    if (run !== galleryRun) return;
+    shown = data ? data.images : [];
+    showCards(data || summary.pages === 0 ? null : "The data of page " + (state.page + 1) + " (" + fileName(state.page) + ") is not there yet; the report's next refresh writes it.");
+    return;
+  }
+  const enough = sort ? Infinity : (state.page + 1) * PAGE_SIZE + 1;
+  const found = [];
+  let searched = 0;
+  while (searched < summary.pages && found.length < enough) {
+    const ahead = Math.min(summary.pages, searched + 1 + (sort ? LOAD_AHEAD.sort : LOAD_AHEAD.filter));
+    for (let n = searched + 1; n < ahead; n++) load(n);
+    const data = await load(searched);
+    if (run !== galleryRun) return;
+    searched++;
+    if (data) for (const image of data.images) if (matches(image)) found.push(image);
+    if (searched % 16 === 0) $("count").textContent = found.length + "+ of " + summary.images + " images (searched " + searched + " of " + summary.pages + " pages)";
+  }
+  const complete = searched === summary.pages;
+  if (sort) found.sort((a, b) => sort(a, b) || byKey(a, b));
+  const pages = Math.max(1, Math.ceil(found.length / PAGE_SIZE));
+  state.page = Math.min(state.page, pages - 1);
+  $("count").textContent = complete
+    ? found.length + " of " + summary.images + " images"
+    : found.length + "+ of " + summary.images + " images (searched " + searched + " of " + summary.pages + " pages)";
+  showPager(state.page, pages, complete);
+  shown = found.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
+  showCards(null);
 }
 
-function card(index) {
-  const image = data.images[index];
-  const layout = image.l === null ? null : data.layouts[image.l];
+function showPager(page, pages, complete) {
+  for (const id of ["page-top", "page-bottom"]) $(id).textContent = "page " + (page + 1) + " of " + (complete ? pages : "at least " + pages);
+  for (const button of document.querySelectorAll("[data-page=previous]")) button.disabled = page === 0;
+  for (const button of document.querySelectorAll("[data-page=next]")) button.disabled = page >= pages - 1;
+}
+
+function showCards(note) {
+  $("gallery").replaceChildren(...(note ? [h("p", { class: "note" }, note)] : shown.map(card)));
+}
+
+function card(image) {
+  const layout = layoutOf(image);
   const classes = ["card", image.m === 1 ? "misclassified" : "", image.s === 0 ? "failed" : ""].join(" ").trim();
   const top = image.sc[0];
   return h(
     "button",
-    { class: classes, type: "button", "data-key": image.k, onclick: () => openDetail(index) },
+    { class: classes, type: "button", "data-key": image.k, onclick: () => openDetail(image) },
     layout
       ? h("img", { src: link(image, layout.thumbnail), alt: image.k, loading: "lazy", decoding: "async" })
       : h("div", { class: "no-image" }, "failed"),
     h("div", { class: "name", title: image.k }, image.k),
-    h("div", { class: "labels" }, "actual ", h("b", {}, image.a ? names(image.a).join(", ") || "none" : "unknown")),
+    h("div", { class: "labels" }, "actual ", h("b", {}, image.a ? names(image, image.a).join(", ") || "none" : "unknown")),
     image.s === 1
-      ? h("div", { class: "labels" }, "predicted ", h("b", {}, names(image.p).join(", ")), top ? " · top " + labels[top[0]] + " " + top[1].toFixed(2) : "")
+      ? h("div", { class: "labels" }, "predicted ", h("b", {}, names(image, image.p).join(", ")), top ? " · top " + labelsOf(image)[top[0]] + " " + top[1].toFixed(2) : "")
       : h("div", { class: "labels" }, h("span", { class: "badge" }, "failed")),
     image.m === 1 ? h("span", { class: "badge" }, "misclassified") : null,
   );
-}
-
-function renderGallery() {
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
-  const start = state.page * PAGE_SIZE;
-  $("count").textContent = shown.length + " of " + data.images.length + " images";
-  for (const id of ["page-top", "page-bottom"]) $(id).textContent = "page " + (state.page + 1) + " of " + pages;
-  for (const button of document.querySelectorAll("[data-page=previous]")) button.disabled = state.page === 0;
-  for (const button of document.querySelectorAll("[data-page=next]")) button.disabled = state.page >= pages - 1;
-  $("gallery").replaceChildren(...shown.slice(start, start + PAGE_SIZE).map(card));
 }
 
 function figure(image, path, caption) {
   return h("figure", {}, h("img", { src: link(image, path), alt: caption }), h("figcaption", {}, caption));
 }
 
-function openDetail(index) {
-  const key = data.images[index].k;
-  if (hashText() !== "image=" + key) location.hash = "image=" + encodeURIComponent(key);
+/** Detail links name the image's page (its data file) and key: #page=N&image=KEY; #image=KEY alone also works. */
+function openDetail(image) {
+  const wanted = "page=" + image.n + "&image=" + image.k;
+  if (hashText() !== wanted) location.hash = "page=" + image.n + "&image=" + encodeURIComponent(image.k);
   else renderDetail();
 }
 
@@ -109,23 +191,37 @@ function hashText() {
   }
 }
 
-function renderDetail() {
-  const hash = hashText();
-  const index = hash.startsWith("image=") ? byKey.get(hash.slice(6)) : undefined;
+/** The image the fragment names: looked up in its page's data file, or without a page, in each in turn. */
+async function imageOfHash() {
+  const match = /^(?:page=(\\d+)&)?image=([\\s\\S]*)$/.exec(hashText());
+  if (!match) return undefined;
+  const pages = match[1] === undefined ? [...Array(summary.pages).keys()] : [Number(match[1])];
+  for (const n of pages) {
+    if (n >= summary.pages) continue;
+    const data = await load(n);
+    const image = data && data.images.find((candidate) => candidate.k === match[2]);
+    if (image) return image;
+  }
+  return undefined;
+}
+
+async function renderDetail() {
+  const run = ++detailRun;
+  const image = await imageOfHash();
+  if (run !== detailRun) return;
   const detail = $("detail");
-  if (index === undefined) {
+  if (!image) {
     detail.hidden = true;
     return;
   }
-  const image = data.images[index];
-  const layout = image.l === null ? null : data.layouts[image.l];
-  const position = shown.indexOf(index);
+  const layout = layoutOf(image);
+  const position = shown.indexOf(image);
   const step = (delta) => () => openDetail(shown[(position + delta + shown.length) % shown.length]);
   const facts = [
     ["status", image.s === 1 ? "explained" : "failed"],
-    ["actual", image.a ? names(image.a).join(", ") || "none" : "unknown"],
-    ["predicted", names(image.p).join(", ") || "–"],
-    ["scores", image.sc.map(([label, score]) => labels[label] + " " + score.toFixed(3)).join(" · ") || "–"],
+    ["actual", image.a ? names(image, image.a).join(", ") || "none" : "unknown"],
+    ["predicted", names(image, image.p).join(", ") || "–"],
+    ["scores", image.sc.map(([label, score]) => labelsOf(image)[label] + " " + score.toFixed(3)).join(" · ") || "–"],
     ["misclassified", image.m === null ? "unknown" : image.m === 1 ? "yes" : "no"],
     ["IG completeness error", percent(image.e)],
     ["processing time", seconds(image.t)],
@@ -189,16 +285,15 @@ function closeDetail() {
 
 function setUp() {
   const options = (select, values) => {
-    for (const [value, text] of values) select.append(h("option", { value }, text));
+    for (const value of values) select.append(h("option", { value }, value));
   };
-  const used = (field) => [...new Set(data.images.flatMap((image) => image[field] || []))].sort((a, b) => labels[a].localeCompare(labels[b]));
-  options($("filter-label"), used("p").map((i) => [i, labels[i]]));
-  options($("filter-actual"), used("a").map((i) => [i, labels[i]]));
+  options($("filter-label"), summary.labels.predicted);
+  options($("filter-actual"), summary.labels.actual);
   const bind = (id, field, read) =>
     $(id).addEventListener("input", (event) => {
       state[field] = read(event.target);
       state.page = 0;
-      applyFilters();
+      renderGallery();
     });
   bind("filter-label", "predicted", (target) => target.value);
   bind("filter-actual", "actual", (target) => target.value);
@@ -220,7 +315,7 @@ function setUp() {
     if (event.target === $("detail")) closeDetail();
   });
   window.addEventListener("hashchange", renderDetail);
-  applyFilters();
+  renderGallery();
   renderDetail();
 }
 setUp();

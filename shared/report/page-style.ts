@@ -23,6 +23,7 @@ td.count.bad { background: rgba(192, 57, 43, calc(var(--strength) * 0.45)); }
 .pager { display: flex; gap: 8px; align-items: center; margin: 8px 0; }
 .pager button { font: inherit; }
 #gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+#gallery .note { grid-column: 1 / -1; color: var(--muted); }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 6px; cursor: pointer; text-align: left; font: inherit; color: inherit; }
 .card:hover, .card:focus { outline: 2px solid var(--accent); }
 .card.misclassified { border: 2px solid var(--bad); }

@@ -11,22 +11,25 @@ export const REPORT_MIN_INTERVAL_MS = 60_000;
 export const SCHEDULE_JITTER_MS = 10_000;
 
 /**
- * A number that grows with every change to the index: the sum of the shards' revisions, each bumped on every
- * write of its shard. The report is stamped with the revision it was built from.
+ * A number that grows with every change to the index: the manifest's revision (a v1 manifest is read with the sum
+ * of its shards' revisions as one). The report is stamped with the revision it was built from.
  */
 export function manifestRevision(manifest: Manifest): number {
-  return manifest.shards.reduce((sum, shard) => sum + shard.revision, 0);
+  return manifest.revision;
 }
 
 /** What is known of the report last generated, if any. */
 export interface LastReport {
   readonly generatedAt: Date;
   readonly revision: number;
+  /** False when that refresh ran out of time with work left. @default true */
+  readonly complete?: boolean;
 }
 
 /**
  * Whether to regenerate the report now: only when the index changed since the last one, and at least
- * `minIntervalMs` after it, so that a burst of images costs one regeneration a minute, never one per image.
+ * `minIntervalMs` after it, so that a burst of images costs one regeneration a minute, never one per image;
+ * but at once when the last refresh ran out of time with work left.
  */
 export function shouldRegenerateReport(options: {
   readonly now: Date;
@@ -35,7 +38,7 @@ export function shouldRegenerateReport(options: {
   readonly minIntervalMs?: number;
 }): boolean {
   const { now, revision, last } = options;
-  if (!last) return true;
+  if (!last || last.complete === false) return true;
   if (revision === last.revision) return false;
   return now.getTime() - last.generatedAt.getTime() >= (options.minIntervalMs ?? REPORT_MIN_INTERVAL_MS);
 }

@@ -1,11 +1,13 @@
 import { artifactPaths } from "../analysis/artifact-paths.js";
 import type { IndexRecord, RecordExplanations } from "../schema/index-record.js";
-import type { Counts } from "../schema/manifest.js";
 import { PREFIXES } from "../storage/s3-layout.js";
 import type { ArtifactLinks } from "./artifact-links.js";
 
-/** The version of the data embedded in the page, read only by the page's own script. */
-export const REPORT_DATA_VERSION = 1;
+/** The version of the report's data files, read only by the page's own script. */
+export const REPORT_DATA_VERSION = 2;
+
+/** The function a data file calls with its data, so that it loads by `<script src>`, from file:// as from S3. */
+export const REPORT_DATA_CALLBACK = "cnnLensReportData";
 
 /**
  * What an image's detail view shows, shared by every image with the same targets and layers. Paths are relative
@@ -33,8 +35,8 @@ export interface ReportLayout {
 }
 
 /**
- * One image, compact because a report may hold 10,000: labels are indices into {@link ReportData.labels} and
- * the detail view's structure is an index into {@link ReportData.layouts}.
+ * One image, compact: labels are indices into {@link ReportShardData.labels} and the detail view's structure is an
+ * index into {@link ReportShardData.layouts}.
  */
 export interface ReportImage {
   /** The key without uploads/. */
@@ -68,25 +70,33 @@ export interface ReportImage {
   readonly r: string | null;
 }
 
-/** Everything the page's script reads, embedded in the page as JSON. */
-export interface ReportData {
+/**
+ * The gallery's data of one shard, one data file (`report-data/part-NNNNN.js`): the page loads it when it shows
+ * that page of the gallery, or searches it for a filter.
+ */
+export interface ReportShardData {
   readonly version: typeof REPORT_DATA_VERSION;
-  readonly generatedAt: string;
+  /** The shard's sequence number, which is also the gallery's page number (from 0). */
+  readonly shard: number;
+  /** The shard's revision these images reflect. */
   readonly revision: number;
-  readonly totals: Counts;
   readonly labels: readonly string[];
   readonly layouts: readonly ReportLayout[];
   readonly images: readonly ReportImage[];
 }
 
-/** The page's data from the records (sorted by key) and how to link to their artifacts. */
-export function reportData(options: {
-  readonly records: readonly IndexRecord[];
-  readonly totals: Counts;
+/** The data file's contents: a call of {@link REPORT_DATA_CALLBACK} with the data. */
+export function reportDataScript(data: ReportShardData): string {
+  return `${REPORT_DATA_CALLBACK}(${JSON.stringify(data).replace(/</g, "\\u003c")});\n`;
+}
+
+/** One shard's data from its records (sorted by key) and how to link to their artifacts. */
+export function reportShardData(options: {
+  readonly shard: number;
   readonly revision: number;
+  readonly records: readonly IndexRecord[];
   readonly links: ArtifactLinks;
-  readonly generatedAt: Date;
-}): ReportData {
+}): ReportShardData {
   const labels = new Interned<string>((label) => label);
   const layouts = new Interned<ReportLayout>((layout) => JSON.stringify(layout));
   const records = [...options.records].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -121,9 +131,8 @@ export function reportData(options: {
   });
   return {
     version: REPORT_DATA_VERSION,
-    generatedAt: options.generatedAt.toISOString(),
+    shard: options.shard,
     revision: options.revision,
-    totals: options.totals,
     labels: labels.values,
     layouts: layouts.values,
     images,

@@ -1,5 +1,15 @@
-import type { IndexRecord } from "../schema/index-record.js";
-import { barChart, escapeHtml, histogram } from "./svg-charts.js";
+import type { Totals } from "../schema/index-totals.js";
+import {
+  binBounds,
+  histogramCount,
+  histogramQuantile,
+  sortedBins,
+  type LogHistogram,
+} from "../schema/log-histogram.js";
+import { barChart, binnedHistogram, escapeHtml, type HistogramBin } from "./svg-charts.js";
+
+/** Bars per histogram at most; the index's finer bins are merged into this many. */
+const DISPLAY_BINS = 16;
 
 /** One class's confusion against the ground truth, over the explained images whose labels are known. */
 export interface ClassConfusion {
@@ -10,65 +20,71 @@ export interface ClassConfusion {
   readonly trueNegatives: number;
 }
 
-/** Per class, how the predicted labels agree with the actual ones (one-vs-rest, so multi-label models fit). */
-export function classConfusion(records: readonly IndexRecord[]): ClassConfusion[] {
-  const labelled = records.filter((record) => record.status === "explained" && record.actualLabels !== null);
-  const labels = [
-    ...new Set(labelled.flatMap((record) => [...(record.actualLabels ?? []), ...record.predictedLabels])),
-  ];
-  return labels.map((label) => {
-    const cell = { truePositives: 0, falseNegatives: 0, falsePositives: 0, trueNegatives: 0 };
-    for (const record of labelled) {
-      const actual = record.actualLabels?.includes(label) ?? false;
-      const predicted = record.predictedLabels.includes(label);
-      if (actual && predicted) cell.truePositives++;
-      else if (actual) cell.falseNegatives++;
-      else if (predicted) cell.falsePositives++;
-      else cell.trueNegatives++;
-    }
-    return { label, ...cell };
-  });
+/**
+ * Per class, how the predicted labels agree with the actual ones (one-vs-rest, so multi-label models fit), from the
+ * index's totals, by label.
+ */
+export function classConfusion(totals: Totals): ClassConfusion[] {
+  return Object.entries(totals.confusion)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([label, cell]) => ({
+      label,
+      ...cell,
+      trueNegatives: totals.labelled - cell.truePositives - cell.falseNegatives - cell.falsePositives,
+    }));
 }
 
-/** The report's summary plots: predicted labels, confusion, IG completeness error and processing time. */
-export function reportPlots(records: readonly IndexRecord[]): string {
-  const byLabel = new Map<string, number>();
-  for (const record of records)
-    for (const label of record.predictedLabels) byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
-  const bars = [...byLabel]
+/**
+ * The report's summary plots, drawn from the index's totals (so their cost does not grow with the index):
+ * predicted labels, confusion, IG completeness error and processing time.
+ */
+export function reportPlots(totals: Totals): string {
+  const bars = Object.entries(totals.byPredictedLabel)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([label, value]) => ({ label, value }));
-  const errors = records.flatMap((record) =>
-    record.maxCompletenessError === null ? [] : [record.maxCompletenessError],
-  );
-  const seconds = records.flatMap((record) =>
-    record.processingMs === null ? [] : [record.processingMs / 1000],
-  );
+  const percent = (value: number) => `${formatNumber(value * 100)}%`;
+  const seconds = (ms: number) => `${formatNumber(ms / 1000)} s`;
   return [
     figure(
       "Images per predicted label",
       bars.length > 0 ? barChart(bars, "images per predicted label") : "<p>No explained images yet.</p>",
     ),
-    figure("Confusion against the ground truth", confusionTable(classConfusion(records))),
+    figure("Confusion against the ground truth", confusionTable(classConfusion(totals))),
     figure(
       "IG completeness error (largest per image)",
-      histogram(errors, {
+      binnedHistogram(displayBins(totals.completenessError), {
         title: "IG completeness error",
-        binCount: 16,
-        scale: "log",
-        format: (value) => `${formatNumber(value * 100)}%`,
-      }) + caption(errors, (value) => `${formatNumber(value * 100)}%`),
+        format: percent,
+      }) + caption(totals.completenessError, percent),
     ),
     figure(
       "Processing time per explained image",
-      histogram(seconds, {
+      binnedHistogram(displayBins(totals.processingMs), {
         title: "processing time per image",
-        binCount: 16,
-        scale: "linear",
-        format: (value) => `${formatNumber(value)} s`,
-      }) + caption(seconds, (value) => `${formatNumber(value)} s`),
+        format: seconds,
+      }) + caption(totals.processingMs, seconds),
     ),
   ].join("\n");
+}
+
+/**
+ * At most {@link DISPLAY_BINS} bars spanning the non-empty bins of a log histogram, each merging neighbouring
+ * bins; values ≤ 0 count in the first bar.
+ */
+export function displayBins(histogram: LogHistogram): HistogramBin[] {
+  const bins = sortedBins(histogram);
+  if (bins.length === 0)
+    return histogram.nonPositive > 0 ? [{ low: 0, high: 0, count: histogram.nonPositive }] : [];
+  const first = bins[0][0];
+  const span = bins[bins.length - 1][0] - first + 1;
+  const width = Math.ceil(span / DISPLAY_BINS);
+  const bars = Array.from({ length: Math.ceil(span / width) }, (_, i) => ({
+    low: binBounds(first + i * width)[0],
+    high: binBounds(first + (i + 1) * width - 1)[1],
+    count: i === 0 ? histogram.nonPositive : 0,
+  }));
+  for (const [bin, count] of bins) bars[Math.floor((bin - first) / width)].count += count;
+  return bars;
 }
 
 function confusionTable(rows: readonly ClassConfusion[]): string {
@@ -106,11 +122,10 @@ function figure(title: string, body: string): string {
   return `<figure class="plot"><figcaption>${escapeHtml(title)}</figcaption>${body}</figure>`;
 }
 
-function caption(values: readonly number[], format: (value: number) => string): string {
-  if (values.length === 0) return "";
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `<p class="stats">median ${escapeHtml(format(at(0.5)))}, 95th percentile ${escapeHtml(format(at(0.95)))}, max ${escapeHtml(format(sorted[sorted.length - 1]))}</p>`;
+function caption(histogram: LogHistogram, format: (value: number) => string): string {
+  if (histogramCount(histogram) === 0) return "";
+  const at = (q: number) => escapeHtml(format(histogramQuantile(histogram, q) ?? 0));
+  return `<p class="stats">median ≈ ${at(0.5)}, 95th percentile ≈ ${at(0.95)}, max ≈ ${at(1)}</p>`;
 }
 
 function formatNumber(value: number): string {

@@ -49,27 +49,50 @@ export function histogram(
     readonly format: (value: number) => string;
   },
 ): string {
-  const { binCount, scale, format } = options;
+  if (values.length === 0) return binnedHistogram([], options);
+  const edges = binEdges(values, options.binCount, options.scale);
+  return binnedHistogram(
+    binCounts(values, edges, options.scale).map((count, i) => ({
+      low: edges[i],
+      high: edges[i + 1],
+      count,
+    })),
+    options,
+  );
+}
+
+/** One bar of a histogram: the values from `low` to `high`, and how many there are. */
+export interface HistogramBin {
+  readonly low: number;
+  readonly high: number;
+  readonly count: number;
+}
+
+/** A histogram of bins already counted, side by side in order, its axis labelled with `format`. */
+export function binnedHistogram(
+  bins: readonly HistogramBin[],
+  options: { readonly title: string; readonly format: (value: number) => string },
+): string {
+  const { format } = options;
   const width = 440;
   const plotHeight = 120;
   const left = 36;
   const bottom = plotHeight + 8;
-  if (values.length === 0) {
+  if (bins.length === 0) {
     return svg(width, 40, options.title, `<text x="8" y="24">no values yet</text>`);
   }
-  const edges = binEdges(values, binCount, scale);
-  const counts = binCounts(values, edges, scale);
-  const max = Math.max(...counts);
-  const barWidth = (width - left - 8) / counts.length;
-  const bars = counts.map((count, i) => {
-    const height = (count / max) * plotHeight;
+  const edges = [...bins.map((bin) => bin.low), bins[bins.length - 1].high];
+  const max = Math.max(1, ...bins.map((bin) => bin.count));
+  const barWidth = (width - left - 8) / bins.length;
+  const bars = bins.map((bin, i) => {
+    const height = (bin.count / max) * plotHeight;
     const x = left + i * barWidth;
-    const tip = `${format(edges[i])} – ${format(edges[i + 1])}: ${count}`;
+    const tip = `${format(bin.low)} – ${format(bin.high)}: ${bin.count}`;
     return `<rect x="${x.toFixed(1)}" y="${(bottom - height).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${height.toFixed(1)}" fill="${BAR}"><title>${escapeHtml(tip)}</title></rect>`;
   });
-  const ticks = [0, Math.floor(counts.length / 2), counts.length].map((i) => {
+  const ticks = [0, Math.floor(bins.length / 2), bins.length].map((i) => {
     const x = left + i * barWidth;
-    const anchor = i === 0 ? "start" : i === counts.length ? "end" : "middle";
+    const anchor = i === 0 ? "start" : i === bins.length ? "end" : "middle";
     return `<text x="${x.toFixed(1)}" y="${bottom + 14}" text-anchor="${anchor}">${escapeHtml(format(edges[i]))}</text>`;
   });
   const axis =

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ExplainedSummary, Summary } from "./summary.js";
 
-/** The version of the record and manifest contracts. */
+/** The version of the record contract (the manifest has its own: MANIFEST_SCHEMA_VERSION in manifest.ts). */
 export const INDEX_SCHEMA_VERSION = 1;
 
 /**

@@ -4,13 +4,25 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleIndexEvent } from "../../functions/indexer/handler.js";
+import { IndexStore } from "../../functions/indexer/index-store.js";
 import { refreshReport } from "../../functions/indexer/report-refresh.js";
-import type { ReportData } from "../../shared/report/report-data.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
-import { REPORT_KEY, summaryKeyFor } from "../../shared/storage/s3-layout.js";
+import type { ReportShardData } from "../../shared/report/report-data.js";
+import { recordFromSummary } from "../../shared/schema/index-record.js";
+import { LOCALSTACK, s3Client } from "../../shared/storage/aws-clients.js";
+import {
+  keyMarkerFor,
+  REPORT_DATA_FOLDER,
+  reportDataFile,
+  reportDataKey,
+  RECORDS_PREFIX,
+  REPORT_KEY,
+  shardKey,
+  summaryKeyFor,
+} from "../../shared/storage/s3-layout.js";
 import { getObject, headObject, putObject } from "../../shared/storage/s3-objects.js";
 import { handMadeSummary } from "../fixtures/summaries.js";
 import { localResults, type LocalResults } from "../report/local-results.js";
+import { dataFileContents, embeddedSummary } from "../report/report-files.js";
 import { freshLocalStack } from "./local-aws.js";
 
 let aws: Awaited<ReturnType<typeof freshLocalStack>>;
@@ -47,13 +59,12 @@ async function cnnLens(...args: string[]): Promise<string> {
   return (await cnnLensOutput(...args)).stdout.trim();
 }
 
-function embedded(html: string): ReportData {
-  const match = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html);
-  return JSON.parse(match?.[1] ?? "null") as ReportData;
+async function text(key: string): Promise<string> {
+  return new TextDecoder().decode((await getObject(aws.s3, aws.outputs.bucket, key))?.body);
 }
 
 /** Every artifact path the detail view of an image shows. */
-function shownPaths(data: ReportData, image: ReportData["images"][number]): string[] {
+function shownPaths(data: ReportShardData, image: ReportShardData["images"][number]): string[] {
   if (image.l === null) return [];
   const layout = data.layouts[image.l];
   return [
@@ -96,9 +107,12 @@ describe("the report on LocalStack", () => {
     const first = await refreshReport({ s3, bucket, now: T0 });
     expect(first).toMatchObject({ generated: true, upToDate: true });
     const head = await headObject(s3, bucket, REPORT_KEY);
-    expect(head?.metadata).toEqual({ revision: String(first.revision), "generated-at": T0.toISOString() });
-    const html = new TextDecoder().decode((await getObject(s3, bucket, REPORT_KEY))?.body);
-    const data = embedded(html);
+    expect(head?.metadata).toMatchObject({
+      revision: String(first.revision),
+      "generated-at": T0.toISOString(),
+    });
+    expect(embeddedSummary(await text(REPORT_KEY))).toMatchObject({ images: 3, pages: 1 });
+    const data = dataFileContents(await text(reportDataKey(0)));
     expect(data.images.map((image) => image.k).sort()).toEqual([
       "leaves/broken.png",
       "leaves/leaf 1.png",
@@ -133,11 +147,12 @@ describe("the report on LocalStack", () => {
     const first = await cnnLensOutput("report", "--out", out);
     const file = first.stdout.trim();
     expect(file).toBe(join(out, "report.html"));
-    const copied = (await filesUnder(out)).length - 1;
+    const copied = (await filesUnder(out)).filter((path) => !path.startsWith(REPORT_DATA_FOLDER)).length - 1;
     expect(first.stderr).toContain(`results: ${copied} files downloaded, 0 already present`);
     const again = await cnnLensOutput("report", "--out", out);
     expect(again.stderr).toContain(`results: 0 files downloaded, ${copied} already present`);
-    const data = embedded(await readFile(file, "utf8"));
+    expect(embeddedSummary(await readFile(file, "utf8"))).toMatchObject({ images: 4, pages: 1 });
+    const data = dataFileContents(await readFile(join(out, reportDataFile(0)), "utf8"));
     expect(data.images).toHaveLength(4);
     const explained = data.images.filter((image) => image.s === 1);
     expect(explained).toHaveLength(2);
@@ -149,10 +164,9 @@ describe("the report on LocalStack", () => {
     }
 
     const signedOut = join(results.folder, "signed");
-    const signed = embedded(
-      await readFile(await cnnLens("report", "--out", signedOut, "--presign", "--expires", "600"), "utf8"),
-    );
-    expect(await filesUnder(signedOut)).toEqual(["report.html"]);
+    await cnnLens("report", "--out", signedOut, "--presign", "--expires", "600");
+    expect((await filesUnder(signedOut)).sort()).toEqual([reportDataFile(0), "report.html"]);
+    const signed = dataFileContents(await readFile(join(signedOut, reportDataFile(0)), "utf8"));
     const image = signed.images.find((candidate) => candidate.k === "leaves/leaf 2.png");
     const thumbnail = signed.layouts[image?.l ?? -1].thumbnail;
     const url = new URL(image?.u?.[thumbnail] ?? "");
@@ -163,5 +177,53 @@ describe("the report on LocalStack", () => {
     expect(Buffer.from(await response.arrayBuffer())).toEqual(
       await readFile(join(results.folder, "leaves", "leaf 2.png", "thumbnail.jpg")),
     );
+  });
+
+  it("redraws only the data files of the shards that changed since the last refresh", async () => {
+    const bucket = aws.outputs.bucket;
+    const small = new IndexStore(aws.s3, bucket, { shardCapacity: 4 });
+    const record = (i: number, variant = i) => {
+      const key = `uploads/many/${i}.png`;
+      return recordFromSummary(key, summaryKeyFor(key), handMadeSummary(variant, key), new Date());
+    };
+    for (let i = 0; i < 24; i += 4) await small.put([0, 1, 2, 3].map((j) => record(i + j)));
+    await refreshReport({ s3: aws.s3, bucket, force: true });
+    const { manifest } = await small.readManifest();
+    expect(manifest.shardCount).toBeGreaterThanOrEqual(6);
+
+    // One image explained again (in an early shard) and two new ones (in the last shards).
+    const again = record(5, 105);
+    await small.put([again, record(100), record(101)]);
+    const changed = new Set<string>();
+    for (const key of [again.key, record(100).key, record(101).key]) {
+      const marker = await getObject(aws.s3, bucket, keyMarkerFor(key));
+      changed.add((JSON.parse(new TextDecoder().decode(marker?.body)) as { shard: string }).shard);
+    }
+    expect(changed.size).toBeGreaterThanOrEqual(2);
+
+    const counting = s3Client(LOCALSTACK);
+    const calls: { command: string; key: string }[] = [];
+    counting.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push({ command: context.commandName ?? "", key: String((args.input as { Key?: string }).Key) });
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    const refresh = await refreshReport({ s3: counting, bucket, force: true });
+    expect(refresh).toMatchObject({ generated: true, upToDate: true, dataFiles: changed.size });
+    const shardsRead = calls
+      .filter((call) => call.command === "GetObjectCommand" && call.key.startsWith(RECORDS_PREFIX))
+      .map((call) => call.key);
+    expect(new Set(shardsRead)).toEqual(changed);
+    const drawn = calls
+      .filter((call) => call.command === "PutObjectCommand" && call.key !== REPORT_KEY)
+      .map((call) => call.key);
+    expect(new Set(drawn)).toEqual(
+      new Set([...changed].map((key) => reportDataKey(Number(/\d+/.exec(key)?.[0])))),
+    );
+    const data = dataFileContents(await text(reportDataKey(Number(/\d+/.exec([...changed][0])?.[0]))));
+    expect(data.revision).toBeGreaterThan(1);
+    expect(shardKey(data.shard)).toBe([...changed][0]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emptyManifest, type Manifest } from "../../shared/schema/manifest.js";
+import { emptyManifest, parseManifest } from "../../shared/schema/manifest.js";
+import { shardKey } from "../../shared/storage/s3-layout.js";
 import {
   manifestRevision,
   REPORT_MIN_INTERVAL_MS,
@@ -65,16 +66,25 @@ describe("the cloud schedule's slack", () => {
 });
 
 describe("manifestRevision", () => {
-  it("sums the shards' revisions, so any shard write raises it", () => {
-    const counts = emptyManifest(at(0)).totals;
-    const manifest: Manifest = {
-      ...emptyManifest(at(0)),
+  it("is the manifest's revision, bumped by every change; for v1, the sum of the shards' revisions", () => {
+    expect(manifestRevision(emptyManifest(at(0)))).toBe(0);
+    const counts = { records: 0, byStatus: {}, byPredictedLabel: {}, byModel: {} };
+    const v1 = {
+      schemaVersion: 1,
+      updatedAt: at(0).toISOString(),
+      totals: counts,
       shards: [
-        { key: "a", revision: 4, counts },
-        { key: "b", revision: 2, counts },
+        { key: shardKey(0), revision: 4, counts },
+        { key: shardKey(1), revision: 2, counts },
       ],
     };
-    expect(manifestRevision(emptyManifest(at(0)))).toBe(0);
-    expect(manifestRevision(manifest)).toBe(6);
+    expect(manifestRevision(parseManifest(v1).manifest)).toBe(6);
+  });
+});
+
+describe("a refresh that ran out of time", () => {
+  it("is followed by the next at once, without waiting out the minute or for a change", () => {
+    const last = { generatedAt: at(0), revision: 3, complete: false };
+    expect(shouldRegenerateReport({ now: at(1), revision: 3, last })).toBe(true);
   });
 });

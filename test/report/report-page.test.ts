@@ -1,76 +1,78 @@
 import { describe, expect, it } from "vitest";
 import { BUCKET_LINKS, LOCAL_LINKS, signedLinks } from "../../shared/report/artifact-links.js";
-import { reportData, type ReportData } from "../../shared/report/report-data.js";
+import { reportDataScript, reportShardData } from "../../shared/report/report-data.js";
 import { reportPage } from "../../shared/report/report-page.js";
 import { IndexRecordSchema, type IndexRecord } from "../../shared/schema/index-record.js";
-import { countRecords } from "../../shared/schema/manifest.js";
+import { totalsOf } from "../../shared/schema/index-totals.js";
+import { reportDataFile } from "../../shared/storage/s3-layout.js";
 import { syntheticRecord } from "../fixtures/records.js";
+import { dataFileContents, embeddedSummary } from "./report-files.js";
 
 const GENERATED_AT = new Date("2026-01-02T03:04:05Z");
 
-function page(records: readonly IndexRecord[], links = LOCAL_LINKS): string {
-  return reportPage({
-    records,
-    totals: countRecords(records),
-    revision: 9,
-    links,
-    generatedAt: GENERATED_AT,
-  });
+function page(records: readonly IndexRecord[], shardCount = 1): string {
+  return reportPage({ totals: totalsOf(records), revision: 9, shardCount, generatedAt: GENERATED_AT });
 }
 
-function embedded(html: string): ReportData {
-  const match = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html);
-  if (!match) throw new Error("no embedded data");
-  return JSON.parse(match[1]) as ReportData;
+function shardData(records: readonly IndexRecord[], links = LOCAL_LINKS) {
+  return reportShardData({ shard: 0, revision: 1, records, links });
 }
 
 describe("reportPage", () => {
-  it("holds 10,000 images in a few MB, with no external URL", () => {
+  it("does not grow with the index: the page of 10,000 images is the size of the page of 100", () => {
     const records = Array.from({ length: 10_000 }, (_, i) => syntheticRecord(i));
-    const started = performance.now();
-    const html = page(records);
-    const ms = performance.now() - started;
-    console.log(`10,000 images: ${(html.length / 1e6).toFixed(2)} MB of HTML, built in ${ms.toFixed(0)} ms`);
-    expect(html.length).toBeLessThan(6e6);
-    expect(html).not.toMatch(/https?:\/\/|src="\/\//);
-    const data = embedded(html);
-    expect(data.images).toHaveLength(10_000);
-    expect(data.layouts.length).toBeLessThan(20);
-    expect(data.revision).toBe(9);
+    const large = page(records, 79);
+    const small = page(records.slice(0, 100));
+    console.log(`page: ${small.length} bytes for 100 images, ${large.length} for 10,000`);
+    expect(large.length / small.length).toBeLessThan(1.2);
+    expect(large.length).toBeLessThan(60_000);
+    expect(large).not.toMatch(/https?:\/\/|src="\/\//);
+    expect(embeddedSummary(large)).toMatchObject({ images: 10_000, pages: 79, revision: 9 });
   });
 
-  it("embeds keys that look like markup without letting them end the script", () => {
-    const record = { ...syntheticRecord(1), key: "uploads/</script><img src=x onerror=alert(1)>.png" };
+  it("names its data files as the indexer writes them", () => {
+    const { dataFile } = embeddedSummary(page([syntheticRecord(0)]));
+    const name = (n: number) => dataFile.before + String(n).padStart(dataFile.digits, "0") + dataFile.after;
+    for (const n of [0, 7, 12_345, 123_456]) expect(name(n)).toBe(reportDataFile(n));
+  });
+
+  it("embeds labels that look like markup without letting them end the script", () => {
+    const label = "</script><img src=x onerror=alert(1)>";
+    const record = { ...syntheticRecord(1), predictedLabels: [label] };
     const html = page([record]);
     expect(html.match(/<\/script>/g)).toHaveLength(2);
-    expect(embedded(html).images[0].k).toBe("</script><img src=x onerror=alert(1)>.png");
+    expect(embeddedSummary(html).labels.predicted).toEqual([label]);
   });
 });
 
-describe("reportData", () => {
+describe("reportDataScript", () => {
+  it("hands the page a shard's data, keys that look like markup included, with no '<' in the script", () => {
+    const record = { ...syntheticRecord(1), key: "uploads/</script><img src=x onerror=alert(1)>.png" };
+    const script = reportDataScript(shardData([record]));
+    expect(script).not.toContain("<");
+    expect(dataFileContents(script).images[0].k).toBe("</script><img src=x onerror=alert(1)>.png");
+  });
+
+  it("keeps a full shard's data file small", () => {
+    const script = reportDataScript(shardData(Array.from({ length: 128 }, (_, i) => syntheticRecord(i))));
+    console.log(`data file of 128 images: ${script.length} bytes`);
+    expect(script.length).toBeLessThan(128 * 1000);
+  });
+});
+
+describe("reportShardData", () => {
   it("links relative to a local copy, or to the bucket for index/report.html", () => {
     const record = { ...syntheticRecord(0), key: "uploads/dir with space/a+b.jpg" };
-    const input = {
-      records: [record],
-      totals: countRecords([record]),
-      revision: 1,
-      generatedAt: GENERATED_AT,
-    };
-    expect(reportData({ ...input, links: LOCAL_LINKS }).images[0].b).toBe("dir%20with%20space/a%2Bb.jpg/");
-    expect(reportData({ ...input, links: BUCKET_LINKS }).images[0].b).toBe(
-      "../results/dir%20with%20space/a%2Bb.jpg/",
-    );
+    expect(shardData([record], LOCAL_LINKS).images[0].b).toBe("dir%20with%20space/a%2Bb.jpg/");
+    expect(shardData([record], BUCKET_LINKS).images[0].b).toBe("../results/dir%20with%20space/a%2Bb.jpg/");
   });
 
   it("signs every artifact the detail view shows when links are per object", () => {
     const record = syntheticRecord(0);
-    const data = reportData({
-      records: [record],
-      totals: countRecords([record]),
-      revision: 1,
-      links: signedLinks((key) => `signed:${key}`),
-      generatedAt: GENERATED_AT,
-    });
+    const data = shardData(
+      [record],
+      signedLinks((key) => `signed:${key}`),
+    );
     const image = data.images[0];
     const layout = data.layouts[image.l ?? -1];
     const shown = [
@@ -90,13 +92,7 @@ describe("reportData", () => {
     const current = syntheticRecord(0);
     const { explanations: _, ...old } = current;
     const parsed = IndexRecordSchema.parse(JSON.parse(JSON.stringify(old)));
-    const data = reportData({
-      records: [parsed],
-      totals: countRecords([parsed]),
-      revision: 1,
-      links: LOCAL_LINKS,
-      generatedAt: GENERATED_AT,
-    });
+    const data = shardData([parsed]);
     const layout = data.layouts[data.images[0].l ?? -1];
     expect(layout.thumbnail).toBe("input.png");
     expect(layout.targets.map((t) => t.ig)).toEqual(
@@ -108,13 +104,7 @@ describe("reportData", () => {
 
   it("shares one layout between images with the same targets and numbers labels once", () => {
     const records = Array.from({ length: 70 }, (_, i) => syntheticRecord(i));
-    const data = reportData({
-      records,
-      totals: countRecords(records),
-      revision: 1,
-      links: LOCAL_LINKS,
-      generatedAt: GENERATED_AT,
-    });
+    const data = shardData(records);
     const explained = records.filter((r) => r.status === "explained");
     const targetSets = new Set(explained.map((r) => r.explainedTargets.join(",")));
     expect(data.layouts).toHaveLength(targetSets.size);
