@@ -14,7 +14,7 @@ import { initBackend } from "../shared/engine/backend.js";
 import { saveModelBundle } from "../shared/model/save-model-bundle.js";
 import { uploadBundle } from "../shared/model/upload-bundle.js";
 import { recordFromSummary } from "../shared/schema/index-record.js";
-import { LOCALSTACK } from "../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../shared/storage/aws-connection.js";
 import { DEFAULT_MODEL_NAME } from "../shared/storage/s3-layout.js";
 import { putObject } from "../shared/storage/s3-objects.js";
 import { syntheticImage } from "../test/fixtures/images.js";

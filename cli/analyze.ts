@@ -9,17 +9,20 @@ import { writeAnalysisToFolder } from "../shared/analysis/write-analysis.js";
 import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
 import { BadInputError } from "../shared/errors.js";
 import { initBackend } from "../shared/engine/backend.js";
-import type { BaselineKind } from "../shared/engine/baselines.js";
-import type { QuadratureRule } from "../shared/engine/quadrature.js";
+import type {
+  BaselineKind,
+  ExplainedOutput,
+  QuadratureRule,
+} from "../shared/schema/explanation-vocabulary.js";
 import { bundleReader } from "../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../shared/model/model-bundle.js";
-import type { ExplainedOutput } from "../shared/model/output-model.js";
 import type { Summary } from "../shared/schema/summary.js";
-import { s3Client } from "../shared/storage/aws-clients.js";
+import { s3Client } from "../shared/storage/s3-client.js";
 import { bundledModel } from "./bundled-model.js";
 import { collectImageFiles } from "./image-files.js";
 import { progressBar } from "./progress.js";
 import { UsageError } from "./usage-error.js";
+import { regionOr } from "../shared/storage/aws-connection.js";
 
 export const ANALYZE_USAGE = `usage: cnn-lens analyze <images or folders…> [--model DIR] [options]
 
@@ -62,7 +65,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
 
   const runtime = await initBackend(backendChoiceFrom(process.env));
   const bundle = await loadModelBundle(
-    bundleReader(model, () => s3Client({ region: process.env[ENV.region] ?? "us-east-1" })),
+    bundleReader(model, () => s3Client({ region: regionOr(process.env[ENV.region]) })),
   );
   const explainer = createExplainer(bundle, runtime, gradientsFor(runtime, threadsFrom(process.env)));
   const options = analysisOptions(bundle.config, overridesFrom(values));

@@ -5,7 +5,7 @@ import { initBackend } from "../shared/engine/backend.js";
 import { importKerasBundle } from "../shared/model/keras/import-keras-bundle.js";
 import { parseInputScale } from "../shared/model/keras/imported-lens.js";
 import { uploadBundle } from "../shared/model/upload-bundle.js";
-import { s3Client } from "../shared/storage/aws-clients.js";
+import { s3Client } from "../shared/storage/s3-client.js";
 import { modelPrefixFor } from "../shared/storage/s3-layout.js";
 import { findDeployment } from "./local/deployment.js";
 import { UsageError } from "./usage-error.js";

@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { IndexStore } from "../functions/indexer/index-store.js";
 import type { IndexRecord } from "../shared/schema/index-record.js";
-import { s3Client, sqsClient } from "../shared/storage/aws-clients.js";
+import { s3Client } from "../shared/storage/s3-client.js";
+import { sqsClient } from "../shared/storage/sqs-client.js";
 import { PREFIXES } from "../shared/storage/s3-layout.js";
 import { deadLetterRoutes } from "./dead-letters.js";
 import { downloadResults } from "./download-results.js";

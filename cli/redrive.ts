@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { sqsClient } from "../shared/storage/aws-clients.js";
+import { sqsClient } from "../shared/storage/sqs-client.js";
 import { MAX_RECEIVE_COUNT } from "../shared/storage/queue-settings.js";
 import { deadLetterRoutes, redriveDeadLetters, REDRIVE_QUEUES } from "./dead-letters.js";
 import { findDeployment } from "./local/deployment.js";

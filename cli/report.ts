@@ -5,8 +5,8 @@ import { LOCAL_LINKS, signedLinks, type ArtifactLinks } from "../shared/report/a
 import { manifestRevision } from "../shared/report/regeneration.js";
 import { writeReportFolder, type ReportShard } from "../shared/report/report-folder.js";
 import type { IndexRecord } from "../shared/schema/index-record.js";
-import type { AwsConnection } from "../shared/storage/aws-clients.js";
-import { s3Client } from "../shared/storage/aws-clients.js";
+import type { AwsConnection } from "../shared/storage/aws-connection.js";
+import { s3Client } from "../shared/storage/s3-client.js";
 import { shardKey } from "../shared/storage/s3-layout.js";
 import { MAX_PRESIGN_SECONDS, objectLocation, presignGetUrl } from "../shared/storage/presigned-url.js";
 import { copyResults } from "./download-results.js";

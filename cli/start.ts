@@ -15,7 +15,10 @@ import { uploadImages } from "./upload-images.js";
 import { backendChoiceFrom } from "../shared/config/environment.js";
 import { initBackend } from "../shared/engine/backend.js";
 import { uploadBundle } from "../shared/model/upload-bundle.js";
-import { cloudFormationClient, LOCALSTACK, s3Client, sqsClient } from "../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../shared/storage/aws-connection.js";
+import { s3Client } from "../shared/storage/s3-client.js";
+import { sqsClient } from "../shared/storage/sqs-client.js";
+import { cloudFormationClient } from "../shared/storage/cloudformation-client.js";
 import { refreshReport } from "../functions/indexer/report-refresh.js";
 import { DEFAULT_MODEL_NAME, MANIFEST_KEY, RECORDS_PREFIX, REPORT_KEY } from "../shared/storage/s3-layout.js";
 

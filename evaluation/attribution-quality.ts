@@ -4,7 +4,7 @@ import type { Explainer } from "../shared/analysis/explainer.js";
 import { makeBaseline } from "../shared/engine/baselines.js";
 import { gradCam } from "../shared/engine/grad-cam.js";
 import { integratedGradients } from "../shared/engine/integrated-gradients.js";
-import { decide } from "../shared/engine/prediction.js";
+import { decide } from "../shared/model/prediction.js";
 import { decodeImage } from "../shared/image/decode-image.js";
 import { attributionMagnitude } from "../shared/render/attribution-maps.js";
 import type { HeldOutSample } from "./held-out-set.js";

@@ -3,7 +3,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { SUMMARY_FILE } from "../shared/analysis/artifact-paths.js";
+import { SUMMARY_FILE } from "../shared/storage/artifact-paths.js";
 import {
   DEAD_LETTER_RETENTION_DAYS,
   INDEX_VISIBILITY_SECONDS,

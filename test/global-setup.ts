@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ensureLocalStack } from "../cli/local/localstack.js";
-import { LOCALSTACK } from "../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../shared/storage/aws-connection.js";
 
 /**
  * Starts the pinned LocalStack once for the whole run when none is listening; integration tests use it. A

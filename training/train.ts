@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { generateDataset } from "../dataset/generate.js";
 import { initBackend } from "../shared/engine/backend.js";
-import { decide } from "../shared/engine/prediction.js";
+import { decide } from "../shared/model/prediction.js";
 import { decodeImage } from "../shared/image/decode-image.js";
 import { localBundleReader } from "../shared/model/bundle-reader.js";
 import type { LensConfigInput } from "../shared/model/lens-config.js";

@@ -1,7 +1,8 @@
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { LOCAL_STACK_NAME } from "../../infra/local-stack.js";
 import { ENV, environmentReader } from "../../shared/config/environment.js";
-import { cloudFormationClient, LOCALSTACK, type AwsConnection } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK, type AwsConnection } from "../../shared/storage/aws-connection.js";
+import { cloudFormationClient } from "../../shared/storage/cloudformation-client.js";
 import { STACK_OUTPUTS, type StackOutputs } from "../../shared/storage/queue-settings.js";
 
 /** Where the CLI's commands find the bucket and the queues. */

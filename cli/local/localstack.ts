@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import type { AwsConnection } from "../../shared/storage/aws-clients.js";
+import type { AwsConnection } from "../../shared/storage/aws-connection.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 

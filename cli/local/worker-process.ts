@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ENV } from "../../shared/config/environment.js";
-import type { AwsConnection } from "../../shared/storage/aws-clients.js";
+import type { AwsConnection } from "../../shared/storage/aws-connection.js";
 import type { StackOutputs } from "../../shared/storage/queue-settings.js";
 
 const WORKER_MAIN = join(import.meta.dirname, "..", "..", "functions", "worker", "main.ts");

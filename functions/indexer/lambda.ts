@@ -1,5 +1,5 @@
 import { ENV, environmentReader } from "../../shared/config/environment.js";
-import { s3Client } from "../../shared/storage/aws-clients.js";
+import { s3Client } from "../../shared/storage/s3-client.js";
 import { handleIndexEvent, type SqsBatchResponse, type SqsEvent } from "./handler.js";
 import {
   isRefreshReportEvent,
@@ -8,10 +8,11 @@ import {
 } from "../../shared/report/regeneration.js";
 import { Deadline } from "./deadline.js";
 import { refreshReport, type ReportRefresh } from "./report-refresh.js";
+import { regionOr } from "../../shared/storage/aws-connection.js";
 
 const env = environmentReader(process.env);
 const bucket = env.required(ENV.bucket, "the name of the cnn-lens bucket");
-const s3 = s3Client({ region: env.string(ENV.region) ?? "us-east-1" });
+const s3 = s3Client({ region: regionOr(env.string(ENV.region)) });
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 /** Time kept back from the function's timeout to answer: report batch item failures, or write the report's page. */
 const ANSWER_MARGIN_MS = 5_000;

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../shared/engine/backend.js";
-import { s3Client, sqsClient } from "../../shared/storage/aws-clients.js";
+import { s3Client } from "../../shared/storage/s3-client.js";
+import { sqsClient } from "../../shared/storage/sqs-client.js";
 import { explainUpload } from "./explain-upload.js";
 import { assertGpuVisible, probeGpu } from "./gpu-requirement.js";
 import { ModelCache, s3ExplainerLoader } from "./model-cache.js";

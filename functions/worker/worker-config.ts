@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
 import { ENV, environmentReader } from "../../shared/config/environment.js";
-import { BACKEND_CHOICES, type BackendChoice } from "../../shared/engine/backend-choices.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../../shared/config/backend-choices.js";
 import { DEFAULT_MAX_PIXELS } from "../../shared/image/decode-image.js";
-import type { AwsConnection } from "../../shared/storage/aws-clients.js";
+import { regionOr, type AwsConnection } from "../../shared/storage/aws-connection.js";
 import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, LARGEST_S3_OBJECT_BYTES } from "./upload-size.js";
 
@@ -30,7 +30,7 @@ export function workerConfigFrom(environment: Readonly<Record<string, string | u
   const env = environmentReader(environment);
   const endpoint = env.string(ENV.endpoint);
   return {
-    aws: { region: env.string(ENV.region) ?? "us-east-1", ...(endpoint ? { endpoint } : {}) },
+    aws: { region: regionOr(env.string(ENV.region)), ...(endpoint ? { endpoint } : {}) },
     bucket: env.required(ENV.bucket, "the name of the cnn-lens bucket"),
     workQueueUrl: env.required(ENV.workQueueUrl, "the URL of the work queue"),
     backend: env.choice(ENV.backend, BACKEND_CHOICES, "auto"),

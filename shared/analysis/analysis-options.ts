@@ -1,8 +1,13 @@
-import { BASELINE_KINDS, blurSigmaFor, type BaselineKind } from "../engine/baselines.js";
-import { QUADRATURE_RULES, type QuadratureRule } from "../engine/quadrature.js";
+import { blurSigmaFor } from "../engine/baselines.js";
+import {
+  QUADRATURE_RULES,
+  type QuadratureRule,
+  BASELINE_KINDS,
+  type BaselineKind,
+  type ExplainedOutput,
+} from "../schema/explanation-vocabulary.js";
 import { BadInputError } from "../errors.js";
 import type { LensConfig } from "../model/lens-config.js";
-import type { ExplainedOutput } from "../model/output-model.js";
 
 /** Everything that shapes one image's analysis; lens.json gives the defaults, a request may override them. */
 export interface AnalysisOptions {

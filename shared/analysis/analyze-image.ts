@@ -3,7 +3,7 @@ import { layerActivations } from "../engine/activations.js";
 import { makeBaseline } from "../engine/baselines.js";
 import { gradCam } from "../engine/grad-cam.js";
 import { integratedGradients } from "../engine/integrated-gradients.js";
-import { decide, defaultTargets, targetsByName } from "../engine/prediction.js";
+import { decide, defaultTargets, targetsByName } from "../model/prediction.js";
 import { decodeImage } from "../image/decode-image.js";
 import { activationGrid } from "../render/activation-grid.js";
 import {
@@ -20,7 +20,7 @@ import { encodeThumbnail } from "../render/thumbnail.js";
 import { parseSummary, SUMMARY_SCHEMA_VERSION, type ExplainedSummary } from "../schema/summary.js";
 import { CNN_LENS_VERSION } from "../version.js";
 import type { AnalysisOptions } from "./analysis-options.js";
-import { artifactPaths, THUMBNAIL_SIZE } from "./artifact-paths.js";
+import { artifactPaths, THUMBNAIL_SIZE } from "../storage/artifact-paths.js";
 import type { Explainer } from "./explainer.js";
 import { Stopwatch } from "./stopwatch.js";
 

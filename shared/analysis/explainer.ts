@@ -6,7 +6,8 @@ import type { GradientSource } from "../engine/gradient-source.js";
 import { createParallelGradientSource } from "../engine/parallel-gradient-source.js";
 import { createTensorGradientSource } from "../engine/tensor-gradient-source.js";
 import type { ModelBundle } from "../model/model-bundle.js";
-import { explainedFunction, outputModel, type ExplainedOutput } from "../model/output-model.js";
+import type { ExplainedOutput } from "../schema/explanation-vocabulary.js";
+import { explainedFunction, outputModel } from "../model/output-model.js";
 
 /** Builds the gradient source for one explained output of a bundle (in this thread, or across threads). */
 export type GradientSourceFactory = (

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Summary } from "../schema/summary.js";
-import { SUMMARY_FILE } from "./artifact-paths.js";
+import { SUMMARY_FILE } from "../storage/artifact-paths.js";
 
 /** Writes the artifacts under `folder`, then summary.json last, so a summary always means a complete result. */
 export async function writeAnalysisToFolder(

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { BACKEND_CHOICES, type BackendChoice } from "../engine/backend-choices.js";
+import { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
 
 /** The names of every environment variable cnn-lens reads, defined once. */
 export const ENV = {

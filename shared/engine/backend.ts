@@ -3,10 +3,9 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 
-import { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
+import { BACKEND_CHOICES, type BackendChoice } from "../config/backend-choices.js";
 import { registerTfCompatibleGradients } from "./tf-compatible-gradients.js";
 
-export { BACKEND_CHOICES, type BackendChoice } from "./backend-choices.js";
 type ConcreteBackend = Exclude<BackendChoice, "auto">;
 
 /** The backend that actually runs, recorded in every summary. */

@@ -1,8 +1,6 @@
 import type { InputShape } from "./explained-function.js";
 
-/** The reference inputs that Integrated Gradients integrates from; several are averaged. */
-export const BASELINE_KINDS = ["black", "white", "blur", "uniform"] as const;
-export type BaselineKind = (typeof BASELINE_KINDS)[number];
+import { BASELINE_KINDS, type BaselineKind } from "../schema/explanation-vocabulary.js";
 
 /** An image in pixel space (0..255), flat HWC. */
 export interface PixelImage {

@@ -1,5 +1,6 @@
 import type { GradientSource, PathPoint } from "./gradient-source.js";
-import { quadrature, type QuadratureRule } from "./quadrature.js";
+import type { QuadratureRule } from "../schema/explanation-vocabulary.js";
+import { quadrature } from "./quadrature.js";
 
 /**
  * Integrated Gradients (Sundararajan, Taly & Yan 2017, https://arxiv.org/abs/1703.01365):

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
-import type { ExplainedOutput } from "../model/output-model.js";
-import type { BackendChoice } from "./backend.js";
+import type { ExplainedOutput } from "../schema/explanation-vocabulary.js";
+import type { BackendChoice } from "../config/backend-choices.js";
 import type { InputShape } from "./explained-function.js";
 import type { GradientSource, PathPoint } from "./gradient-source.js";
 import type { GradientCall, GradientReply } from "./gradient-worker.js";

@@ -6,15 +6,7 @@
  * every rule here integrates a constant exactly.
  */
 
-export const QUADRATURE_RULES = [
-  "gauss-legendre",
-  "trapezoid",
-  "riemann-left",
-  "riemann-right",
-  "riemann-middle",
-] as const;
-
-export type QuadratureRule = (typeof QUADRATURE_RULES)[number];
+import { QUADRATURE_RULES, type QuadratureRule } from "../schema/explanation-vocabulary.js";
 
 /** The nodes (alphas) and weights of one rule at one step count. */
 export interface Quadrature {

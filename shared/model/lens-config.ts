@@ -1,10 +1,6 @@
 import { z } from "zod";
-import { BASELINE_KINDS } from "../engine/baselines.js";
-import { QUADRATURE_RULES } from "../engine/quadrature.js";
+import { BASELINE_KINDS, EXPLAINED_OUTPUTS, QUADRATURE_RULES } from "../schema/explanation-vocabulary.js";
 import { BadModelError } from "../errors.js";
-
-/** The explained output: the class probability, or the logit before the final sigmoid or softmax. */
-export const EXPLAINED_OUTPUTS = ["probability", "logit"] as const;
 
 const integratedGradientsDefaults = z.object({
   rule: z.enum(QUADRATURE_RULES).default("gauss-legendre"),

@@ -1,9 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BadModelError } from "../errors.js";
 import type { ExplainedFunction } from "../engine/explained-function.js";
-
-/** What the attribution methods explain: the class probability, or the logit before the last activation. */
-export type ExplainedOutput = "probability" | "logit";
+import type { ExplainedOutput } from "../schema/explanation-vocabulary.js";
 
 type LayerClass = new (config: tf.serialization.ConfigDict) => tf.layers.Layer;
 

@@ -1,4 +1,4 @@
-import { artifactPaths } from "../analysis/artifact-paths.js";
+import { artifactPaths } from "../storage/artifact-paths.js";
 import type { IndexRecord, RecordExplanations } from "../schema/index-record.js";
 import { PREFIXES } from "../storage/s3-layout.js";
 import type { ArtifactLinks } from "./artifact-links.js";

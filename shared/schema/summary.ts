@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { BASELINE_KINDS } from "../engine/baselines.js";
-import { QUADRATURE_RULES } from "../engine/quadrature.js";
-import { EXPLAINED_OUTPUTS } from "../model/lens-config.js";
+import { BASELINE_KINDS, EXPLAINED_OUTPUTS, QUADRATURE_RULES } from "./explanation-vocabulary.js";
 
 /** The version of the summary contract; bump it on any change that a reader could notice. */
 export const SUMMARY_SCHEMA_VERSION = 1;

@@ -13,7 +13,7 @@
  *   index/report-data/part-NNNNN.js     the report's gallery data of one shard, loaded by the page as it pages
  */
 import { createHash } from "node:crypto";
-import { SUMMARY_FILE } from "../analysis/artifact-paths.js";
+import { SUMMARY_FILE } from "./artifact-paths.js";
 import { BadInputError } from "../errors.js";
 
 export const PREFIXES = {

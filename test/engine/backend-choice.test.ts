@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { initBackend, type BackendChoice } from "../../shared/engine/backend.js";
+import type { BackendChoice } from "../../shared/config/backend-choices.js";
+import { initBackend } from "../../shared/engine/backend.js";
 
 describe("initBackend with a forced choice", () => {
   it("rejects an unknown backend by name", async () => {

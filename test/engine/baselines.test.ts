@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  blurSigmaFor,
-  gaussianBlur,
-  makeBaseline,
-  type BaselineKind,
-  type PixelImage,
-} from "../../shared/engine/baselines.js";
+import type { BaselineKind } from "../../shared/schema/explanation-vocabulary.js";
+import { blurSigmaFor, gaussianBlur, makeBaseline, type PixelImage } from "../../shared/engine/baselines.js";
 
 /** A 3-channel image whose pixels follow `value(x, y, c)`. */
 function image(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { QUADRATURE_RULES, quadrature, type QuadratureRule } from "../../shared/engine/quadrature.js";
+import { QUADRATURE_RULES, type QuadratureRule } from "../../shared/schema/explanation-vocabulary.js";
+import { quadrature } from "../../shared/engine/quadrature.js";
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const integrate = (rule: QuadratureRule, steps: number, f: (x: number) => number) => {

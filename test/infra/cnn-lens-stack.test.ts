@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { SUMMARY_FILE } from "../../shared/analysis/artifact-paths.js";
+import { SUMMARY_FILE } from "../../shared/storage/artifact-paths.js";
 import { ENV } from "../../shared/config/environment.js";
 import { MAX_RECEIVE_COUNT } from "../../shared/storage/queue-settings.js";
 import { REFRESH_REPORT_EVENT } from "../../shared/report/regeneration.js";

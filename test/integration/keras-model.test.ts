@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { waitForRecords } from "../../cli/local/wait-for-records.js";
 import { ENV } from "../../shared/config/environment.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
 import { putObject } from "../../shared/storage/s3-objects.js";
 import { KERAS_FIXTURES, kerasReferences, type KerasReferences } from "../fixtures/keras-models.js";
 import { localPipeline } from "./local-pipeline.js";

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import { DeleteStackCommand } from "@aws-sdk/client-cloudformation";
 import { ensureLocalStack } from "../../cli/local/localstack.js";
 import { provisionLocalStack } from "../../cli/local/provision.js";
-import { cloudFormationClient, LOCALSTACK, s3Client, sqsClient } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
+import { s3Client } from "../../shared/storage/s3-client.js";
+import { sqsClient } from "../../shared/storage/sqs-client.js";
+import { cloudFormationClient } from "../../shared/storage/cloudformation-client.js";
 import type { StackOutputs } from "../../shared/storage/queue-settings.js";
 
 /** A fresh copy of the local stack in a real LocalStack (started if none is listening), for one test file. */

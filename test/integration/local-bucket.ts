@@ -7,7 +7,8 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { ensureLocalStack } from "../../cli/local/localstack.js";
-import { LOCALSTACK, s3Client } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
+import { s3Client } from "../../shared/storage/s3-client.js";
 
 /** The object commands the index uses, as the recorder names them. */
 export type ObjectCommand = "Get" | "Head" | "Put";

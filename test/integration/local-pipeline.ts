@@ -7,7 +7,7 @@ import { startWorkerProcess, stopWorkerProcess } from "../../cli/local/worker-pr
 import { initBackend } from "../../shared/engine/backend.js";
 import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
 import { uploadBundle } from "../../shared/model/upload-bundle.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
 import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
 import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
 import { freshLocalStack } from "./local-aws.js";

@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAllRecords, waitForRecords } from "../../cli/local/wait-for-records.js";
 import { parseSummary, type ExplainedSummary } from "../../shared/schema/summary.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
 import { resultsPrefixFor, summaryKeyFor } from "../../shared/storage/s3-layout.js";
 import { getJson, headObject, putObject } from "../../shared/storage/s3-objects.js";
 import { BAD_IMAGE_NAMES, badImages } from "../fixtures/bad-images.js";

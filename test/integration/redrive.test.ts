@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queueDepth } from "../../cli/queue-depth.js";
 import { waitForRecords } from "../../cli/local/wait-for-records.js";
-import { LOCALSTACK } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
 import { summaryKeyFor } from "../../shared/storage/s3-layout.js";
 import { putObject } from "../../shared/storage/s3-objects.js";
 import { syntheticImage } from "../fixtures/images.js";

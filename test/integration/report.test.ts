@@ -8,7 +8,8 @@ import { IndexStore } from "../../functions/indexer/index-store.js";
 import { refreshReport } from "../../functions/indexer/report-refresh.js";
 import type { ReportShardData } from "../../shared/report/report-data.js";
 import { recordFromSummary } from "../../shared/schema/index-record.js";
-import { LOCALSTACK, s3Client } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
+import { s3Client } from "../../shared/storage/s3-client.js";
 import {
   keyMarkerFor,
   REPORT_DATA_FOLDER,

@@ -24,7 +24,9 @@ import { initBackend } from "../../shared/engine/backend.js";
 import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
 import { uploadBundle } from "../../shared/model/upload-bundle.js";
 import { parseSummary, type Summary } from "../../shared/schema/summary.js";
-import { LOCALSTACK, s3Client, sqsClient } from "../../shared/storage/aws-clients.js";
+import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
+import { s3Client } from "../../shared/storage/s3-client.js";
+import { sqsClient } from "../../shared/storage/sqs-client.js";
 import type { S3ObjectEvent } from "../../shared/storage/s3-event.js";
 import {
   DEFAULT_MODEL_NAME,

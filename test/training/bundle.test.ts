@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../shared/engine/backend.js";
-import { decide } from "../../shared/engine/prediction.js";
+import { decide } from "../../shared/model/prediction.js";
 import { decodeImage } from "../../shared/image/decode-image.js";
 import { localBundleReader } from "../../shared/model/bundle-reader.js";
 import { loadModelBundle, type ModelBundle } from "../../shared/model/model-bundle.js";

@@ -1,5 +1,5 @@
 import { BadInputError } from "../errors.js";
-import { thresholdsOf, type LensConfig } from "../model/lens-config.js";
+import { thresholdsOf, type LensConfig } from "./lens-config.js";
 
 /** One class's score and whether it counts as predicted. */
 export interface ClassPrediction {

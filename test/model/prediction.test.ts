@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, defaultTargets, targetsByName } from "../../shared/engine/prediction.js";
+import { decide, defaultTargets, targetsByName } from "../../shared/model/prediction.js";
 import { parseLensConfig } from "../../shared/model/lens-config.js";
 
 const multiLabel = parseLensConfig({
