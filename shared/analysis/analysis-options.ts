@@ -1,13 +1,12 @@
+import { z } from "zod";
 import { blurSigmaFor } from "../engine/baselines.js";
-import {
-  QUADRATURE_RULES,
-  type QuadratureRule,
-  BASELINE_KINDS,
-  type BaselineKind,
-  type ExplainedOutput,
-} from "../schema/explanation-vocabulary.js";
 import { BadInputError } from "../errors.js";
-import type { LensConfig } from "../model/lens-config.js";
+import {
+  ActivationsSettingsSchema,
+  IntegratedGradientsSettingsSchema,
+  type LensConfig,
+} from "../model/lens-config.js";
+import type { BaselineKind, ExplainedOutput, QuadratureRule } from "../schema/explanation-vocabulary.js";
 
 /** Everything that shapes one image's analysis; lens.json gives the defaults, a request may override them. */
 export interface AnalysisOptions {
@@ -29,48 +28,36 @@ export interface AnalysisOptions {
   readonly maxPixels?: number;
 }
 
-/** The lens.json defaults with `overrides` on top, checked: a bad value is bad input that names it. */
+/** lens.json's own schemas for the fields it sets, plus the fields only a request sets. */
+const AnalysisOptionsSchema = IntegratedGradientsSettingsSchema.extend({
+  layers: ActivationsSettingsSchema.shape.layers,
+  targets: z.array(z.string()).optional(),
+  attributionsNpy: z.boolean().default(false),
+  maxPixels: z.number().int().min(1).optional(),
+});
+
+/**
+ * lens.json's settings with `overrides` on top (an undefined override keeps lens.json's value), checked by the
+ * schema that checks lens.json: a bad value is bad input, and the error lists every bad field with its fix.
+ */
 export function analysisOptions(
   config: LensConfig,
   overrides: Partial<AnalysisOptions> = {},
 ): AnalysisOptions {
-  const defaults = config.integratedGradients;
-  const options: AnalysisOptions = {
-    rule: defaults.rule,
-    steps: defaults.steps,
-    tolerance: defaults.tolerance,
-    maxSteps: defaults.maxSteps,
-    baselines: defaults.baselines,
-    blurSigma:
-      defaults.blurSigma ?? blurSigmaFor([config.input.height, config.input.width, config.input.channels]),
-    output: defaults.output,
+  const result = AnalysisOptionsSchema.safeParse({
+    ...config.integratedGradients,
     layers: config.activations.layers,
-    attributionsNpy: false,
     ...withoutUndefined(overrides),
-  };
-  const problems: string[] = [];
-  if (!QUADRATURE_RULES.includes(options.rule)) {
-    problems.push(
-      `method ${JSON.stringify(options.rule)} is unknown; use one of ${QUADRATURE_RULES.join(", ")}`,
+  });
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
     );
+    throw new BadInputError(`the analysis options are invalid:\n${problems.join("\n")}`);
   }
-  if (
-    options.steps !== "auto" &&
-    !(Number.isInteger(options.steps) && options.steps >= 1 && options.steps <= 4096)
-  ) {
-    problems.push(`steps ${JSON.stringify(options.steps)} must be "auto" or a whole number from 1 to 4096`);
-  }
-  const unknownBaselines = options.baselines.filter((kind) => !BASELINE_KINDS.includes(kind));
-  if (options.baselines.length === 0 || unknownBaselines.length > 0) {
-    problems.push(
-      `baseline ${JSON.stringify(unknownBaselines.join(","))} is unknown; use one or more of ${BASELINE_KINDS.join(", ")}`,
-    );
-  }
-  if (!["probability", "logit"].includes(options.output)) {
-    problems.push(`output ${JSON.stringify(options.output)} is unknown; use probability or logit`);
-  }
-  if (problems.length > 0) throw new BadInputError(problems.join("; "));
-  return options;
+  const { blurSigma, ...options } = result.data;
+  const { height, width, channels } = config.input;
+  return { ...options, blurSigma: blurSigma ?? blurSigmaFor([height, width, channels]) };
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

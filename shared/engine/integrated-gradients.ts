@@ -8,17 +8,25 @@ import { quadrature } from "./quadrature.js";
  * All targets of one image are explained in one call, sharing batches.
  */
 
-/** How the path integral is taken. */
-export interface IntegratedGradientsOptions {
+/** How the path integral is taken: a fixed step count, or adaptive steps. */
+export type IntegratedGradientsOptions = {
   /** Output indices to explain. */
   readonly targets: readonly number[];
   readonly rule: QuadratureRule;
-  /** A fixed step count, or `auto` to refine until completeness holds within `tolerance`. */
-  readonly steps: number | "auto";
-  /** Adaptive steps stop when |Σ attributions − ΔF| ≤ tolerance · |ΔF|. @default 0.01 */
-  readonly tolerance?: number;
-  /** Adaptive steps never go past this count. @default 256 */
-  readonly maxSteps?: number;
+} & (FixedSteps | AdaptiveSteps);
+
+/** One round of this many steps. */
+interface FixedSteps {
+  readonly steps: number;
+}
+
+/** Steps that double until completeness holds within `tolerance`; lens.json holds the defaults of both bounds. */
+interface AdaptiveSteps {
+  readonly steps: "auto";
+  /** Adaptive steps stop when |Σ attributions − ΔF| ≤ tolerance · |ΔF|. */
+  readonly tolerance: number;
+  /** Adaptive steps never go past this count. */
+  readonly maxSteps: number;
   /** Adaptive steps start here and double. @default 16 */
   readonly initialSteps?: number;
 }
@@ -56,8 +64,9 @@ export async function integratedGradients(
 ): Promise<TargetAttributions[]> {
   if (baselines.length === 0) throw new RangeError("integratedGradients needs at least one baseline");
   const adaptive = options.steps === "auto";
-  const tolerance = options.tolerance ?? 0.01;
-  const maxSteps = options.maxSteps ?? 256;
+  // A fixed step count is a single round, converged by definition: it is its own cap and needs no tolerance.
+  const tolerance = options.steps === "auto" ? options.tolerance : 0;
+  const maxSteps = options.steps === "auto" ? options.maxSteps : options.steps;
   let steps = options.steps === "auto" ? Math.min(options.initialSteps ?? 16, maxSteps) : options.steps;
 
   const [inputOutputs, ...baselineOutputs] = await source.outputs([input, ...baselines]);

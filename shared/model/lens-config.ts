@@ -2,15 +2,29 @@ import { z } from "zod";
 import { BASELINE_KINDS, EXPLAINED_OUTPUTS, QUADRATURE_RULES } from "../schema/explanation-vocabulary.js";
 import { BadModelError } from "../errors.js";
 
-const integratedGradientsDefaults = z.object({
+/**
+ * lens.json's `integratedGradients`: how every image is explained unless a request overrides a field. The
+ * defaults are written here only; requests are checked against this same schema.
+ */
+export const IntegratedGradientsSettingsSchema = z.object({
   rule: z.enum(QUADRATURE_RULES).default("gauss-legendre"),
-  steps: z.union([z.literal("auto"), z.number().int().min(1).max(4096)]).default("auto"),
+  steps: z
+    .union([z.literal("auto"), z.number().int().min(1).max(4096)], {
+      error: 'use "auto" or a whole number from 1 to 4096',
+    })
+    .default("auto"),
   tolerance: z.number().positive().max(1).default(0.01),
   maxSteps: z.number().int().min(1).max(4096).default(256),
   baselines: z.array(z.enum(BASELINE_KINDS)).min(1).default(["black"]),
   output: z.enum(EXPLAINED_OUTPUTS).default("probability"),
   /** Standard deviation of the `blur` baseline, in model-input pixels. @default input width / 16 */
   blurSigma: z.number().positive().max(1024).optional(),
+});
+
+/** lens.json's `activations`: which layers get activation grids, unless a request names others. */
+export const ActivationsSettingsSchema = z.object({
+  /** The first N layers, or layers by name. */
+  layers: z.union([z.number().int().min(0), z.array(z.string().min(1))]).default(10),
 });
 
 /** `lens.json`, version 1: everything cnn-lens needs to know about a model beyond its weights. */
@@ -37,13 +51,8 @@ export const LensConfigSchema = z.object({
       .default(1 / 255),
     offset: z.number().default(0),
   }),
-  integratedGradients: integratedGradientsDefaults.prefault({}),
-  activations: z
-    .object({
-      /** The first N layers, or layers by name. */
-      layers: z.union([z.number().int().min(0), z.array(z.string().min(1))]).default(10),
-    })
-    .prefault({}),
+  integratedGradients: IntegratedGradientsSettingsSchema.prefault({}),
+  activations: ActivationsSettingsSchema.prefault({}),
 });
 
 export type LensConfig = z.infer<typeof LensConfigSchema>;

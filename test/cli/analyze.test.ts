@@ -112,7 +112,7 @@ describe("cnn-lens analyze", () => {
       join(folder, "out-bad"),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/method "simpson" is unknown; use one of gauss-legendre/);
+    expect(result.stderr).toMatch(/analysis options are invalid:\n {2}- rule: .*"gauss-legendre"/);
     const missing = await cnnLens("analyze", "--model", join(folder, "model"));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/name at least one image or folder[\s\S]*usage: cnn-lens analyze/);
