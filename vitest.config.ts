@@ -29,7 +29,11 @@ export default defineConfig({
           name: "tensorflow",
           include: ENGINE_TESTS,
           // The wasm kernels, and the thread pool that only the in-process backends (wasm, cpu) use.
-          exclude: ["test/engine/wasm-kernels/**", "test/engine/parallel-gradient-source.test.ts"],
+          exclude: [
+            "test/engine/wasm-kernels/**",
+            "test/engine/parallel-gradient-source.test.ts",
+            "test/analysis/explainer.test.ts",
+          ],
           env: { [ENV.backend]: "tensorflow" },
         },
       },

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { UsageError } from "../cli/usage-error.js";
 import { analysisOptions } from "../shared/analysis/analysis-options.js";
 import { createExplainer, gradientsFor, type Explainer } from "../shared/analysis/explainer.js";
 import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
@@ -246,8 +247,6 @@ async function main(argv: readonly string[]): Promise<void> {
   );
   if (values.strict && result.targets.some((t) => !t.meets)) process.exitCode = 1;
 }
-
-class UsageError extends Error {}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,5 +1,7 @@
-/** The model's labels, in output order (the seed notebook's order). */
-export const LABELS = ["scab", "frog_eye_leaf_spot", "rust", "complex", "powdery_mildew"] as const;
+import { SEED_LABELS } from "../shared/model/seed-lens.js";
+
+/** The model's labels, in output order: the seed notebook's, so that the trained model can stand in for it. */
+export const LABELS = SEED_LABELS;
 export type Label = (typeof LABELS)[number];
 
 /** The CSV word, and the model's answer, for a leaf with none of the labels. */

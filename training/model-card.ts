@@ -1,10 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { SEED_LENS } from "../shared/model/seed-lens.js";
 import type { Evaluation } from "./metrics.js";
 import type { TrainingReport } from "./training-report.js";
-
-/** The seed notebook's thresholds, for comparison. */
-const SEED_THRESHOLDS = [0.57, 0.41, 0.36, 0.37, 0.17];
 
 /** The macro-F1 the issue asks for on the held-out set. */
 export const TARGET_MACRO_F1 = 0.9;
@@ -198,7 +196,7 @@ ${table(
     `\`${t.label}\``,
     t.threshold.toFixed(4),
     f3(t.validationF1),
-    SEED_THRESHOLDS[i] ?? "",
+    SEED_LENS.thresholds[i] ?? "",
   ]),
 )}
 

@@ -1,5 +1,5 @@
-import { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
+import { startThreadPool } from "../shared/threads/thread-pool.js";
 import type { Architecture } from "./architecture.js";
 import type { Augmentation, ImageSet } from "./dataset-loader.js";
 import { computeStep, type StepResult } from "./gradient-step.js";
@@ -32,15 +32,12 @@ export interface TrainingThreadSetup {
   readonly targets: SharedArrayBuffer;
 }
 
+/** One thread's share of a step: the current weights and the rows it computes. */
 export interface StepRequest {
-  readonly id: number;
   readonly weights: Float32Array[];
   readonly indices: readonly number[];
   readonly transforms?: readonly Augmentation[];
 }
-
-export type StepReply =
-  { readonly id: number; readonly result: StepResult } | { readonly id: number; readonly error: string };
 
 /** The step in this thread, on `model` itself (its BatchNormalization statistics move in place). */
 export function localStepPool(model: tf.LayersModel, set: ImageSet): StepPool {
@@ -59,63 +56,41 @@ export function workerStepPool(
 ): StepPool {
   const pixels = shared(set.pixels);
   const targets = shared(set.targets);
-  const workers = Array.from(
-    { length: options.threads },
-    (_, w) =>
-      new Worker(new URL("./training-worker-entry.mjs", import.meta.url), {
-        workerData: {
-          architecture,
-          seed: (options.seed + 7919 * (w + 1)) >>> 0,
-          size: set.size,
-          count: set.rows.length,
-          pixels,
-          targets,
-        } satisfies TrainingThreadSetup,
-      }),
-  );
-  let broken: Error | undefined;
-  let nextId = 0;
-  const pending = new Map<number, { resolve: (r: StepResult) => void; reject: (e: Error) => void }>();
-  const fail = (error: Error) => {
-    broken ??= error;
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  };
-  for (const worker of workers) {
-    worker.on("message", (reply: StepReply) => {
-      const waiter = pending.get(reply.id);
-      pending.delete(reply.id);
-      if ("error" in reply) waiter?.reject(new Error(`training thread failed: ${reply.error}`));
-      else waiter?.resolve(reply.result);
-    });
-    worker.on("error", (error) => fail(new Error(`training thread failed: ${error.message}`)));
-    worker.on("exit", (code) => fail(new Error(`training thread exited with code ${code}`)));
-  }
-  const ask = (worker: Worker, request: Omit<StepRequest, "id">) =>
-    new Promise<StepResult>((resolve, reject) => {
-      if (broken) return reject(broken);
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id } satisfies StepRequest);
-    });
+  const pool = startThreadPool<StepRequest, StepResult>({
+    module: new URL("./training-worker.ts", import.meta.url),
+    threads: options.threads,
+    name: "training thread",
+    workerData: (w) =>
+      ({
+        architecture,
+        seed: (options.seed + 7919 * (w + 1)) >>> 0,
+        size: set.size,
+        count: set.rows.length,
+        pixels,
+        targets,
+      }) satisfies TrainingThreadSetup,
+  });
   return {
     threads: options.threads,
     async step(weights, indices, transforms) {
-      const per = Math.ceil(indices.length / workers.length);
-      const shares = workers
-        .map((worker, w) => ({ worker, from: w * per, to: Math.min(indices.length, (w + 1) * per) }))
-        .filter(({ from, to }) => to > from);
+      const per = Math.ceil(indices.length / pool.threads);
+      const shares = Array.from({ length: pool.threads }, (_, w) => ({
+        w,
+        from: w * per,
+        to: Math.min(indices.length, (w + 1) * per),
+      })).filter(({ from, to }) => to > from);
       const results = await Promise.all(
-        shares.map(({ worker, from, to }) =>
-          ask(worker, { weights, indices: indices.slice(from, to), transforms: transforms?.slice(from, to) }),
+        shares.map(({ w, from, to }) =>
+          pool.request(w, {
+            weights,
+            indices: indices.slice(from, to),
+            transforms: transforms?.slice(from, to),
+          }),
         ),
       );
       return combine(results);
     },
-    async close() {
-      broken ??= new Error("the step pool was closed");
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    },
+    close: () => pool.dispose(),
   };
 }
 

@@ -1,8 +1,9 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import { initBackend } from "../shared/engine/backend.js";
+import { answerRequests } from "../shared/threads/answer-requests.js";
 import { buildModel } from "./architecture.js";
-import { computeStep, setWeightArrays } from "./gradient-step.js";
-import type { StepReply, StepRequest, TrainingThreadSetup } from "./step-pool.js";
+import { computeStep, setWeightArrays, type StepResult } from "./gradient-step.js";
+import type { StepRequest, TrainingThreadSetup } from "./step-pool.js";
 
 /**
  * One thread of a data-parallel training step: holds a training copy of the model and the images (shared
@@ -10,8 +11,6 @@ import type { StepReply, StepRequest, TrainingThreadSetup } from "./step-pool.js
  * backward, and returns the gradients and the updated BatchNormalization statistics.
  */
 const setup = workerData as TrainingThreadSetup;
-const port = parentPort;
-if (!port) throw new Error("training-worker.ts runs only as a worker thread");
 
 const ready = (async () => {
   await initBackend("wasm");
@@ -24,16 +23,14 @@ const set = {
   targets: new Float32Array(setup.targets),
 };
 
-port.on("message", async (request: StepRequest) => {
-  try {
+answerRequests<StepRequest, StepResult>(
+  async (request) => {
     const model = await ready;
     setWeightArrays(model, request.weights);
-    const result = await computeStep(model, set, request.indices, request.transforms);
-    port.postMessage({ id: request.id, result } satisfies StepReply, [
-      ...result.gradients.map((g) => g.buffer as ArrayBuffer),
-      ...result.state.map((s) => s.buffer as ArrayBuffer),
-    ]);
-  } catch (error) {
-    port.postMessage({ id: request.id, error: (error as Error).stack ?? String(error) } satisfies StepReply);
-  }
-});
+    return computeStep(model, set, request.indices, request.transforms);
+  },
+  (result) => [
+    ...result.gradients.map((g) => g.buffer as ArrayBuffer),
+    ...result.state.map((s) => s.buffer as ArrayBuffer),
+  ],
+);

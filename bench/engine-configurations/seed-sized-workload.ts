@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { saveModelBundle } from "../../shared/model/save-model-bundle.js";
+import { SEED_LENS } from "../../shared/model/seed-lens.js";
 import { encodeNpy } from "../../shared/render/npy.js";
 import { syntheticImage } from "../../test/fixtures/images.js";
 import { forwardFlops, seedSizedCnn } from "../seed-sized-cnn.js";
 import type { Workload } from "./workload.js";
 
-const SIZE = 256;
+/** The seed notebook's input size. */
+const SIZE = SEED_LENS.input.width;
 
 /**
  * Writes the inputs every configuration shares into a fresh temporary folder: the seed-sized CNN as a bundle
@@ -28,18 +30,7 @@ export async function writeSeedSizedWorkload(
   const folder = await mkdtemp(join(tmpdir(), "cnn-lens-bench-engine-"));
   const bundle = join(folder, "seed-sized");
   const model = seedSizedCnn(SIZE);
-  await saveModelBundle(
-    model,
-    {
-      schemaVersion: 1,
-      name: "seed-sized",
-      labels: ["scab", "frog_eye_leaf_spot", "rust", "complex", "powdery_mildew"],
-      task: "multi-label",
-      thresholds: [0.57, 0.41, 0.36, 0.37, 0.17],
-      input: { width: SIZE, height: SIZE },
-    },
-    bundle,
-  );
+  await saveModelBundle(model, { ...SEED_LENS, name: "seed-sized" }, bundle);
   const rgb = await sharp(await syntheticImage(SIZE, SIZE, 3))
     .raw()
     .toBuffer();

@@ -3,11 +3,13 @@ import type { RuntimeInfo } from "../engine/backend.js";
 import { batchSizeFor, DEFAULT_BATCH_BUDGET_BYTES } from "../engine/batch-size.js";
 import type { InputShape } from "../engine/explained-function.js";
 import type { GradientSource } from "../engine/gradient-source.js";
+import { modelArtifactsOf } from "../engine/model-artifacts.js";
 import { createParallelGradientSource } from "../engine/parallel-gradient-source.js";
 import { createTensorGradientSource } from "../engine/tensor-gradient-source.js";
 import type { ModelBundle } from "../model/model-bundle.js";
 import type { ExplainedOutput } from "../schema/explanation-vocabulary.js";
-import { explainedFunction, outputModel } from "../model/output-model.js";
+import { explainedFunction } from "../engine/explained-function.js";
+import { outputModel } from "../model/output-model.js";
 
 /** Builds the gradient source for one explained output of a bundle (in this thread, or across threads). */
 export type GradientSourceFactory = (
@@ -41,11 +43,10 @@ export const inThreadGradients: GradientSourceFactory = (bundle, _output, model)
 export function gradientsFor(runtime: RuntimeInfo, threads: number): GradientSourceFactory {
   if (threads <= 1 || !(runtime.backend === "wasm" || runtime.backend === "cpu")) return inThreadGradients;
   const backend = runtime.backend;
-  return (bundle, output, model) =>
+  return async (bundle, _output, model) =>
     createParallelGradientSource(
       {
-        artifacts: bundle.artifacts,
-        output,
+        artifacts: await modelArtifactsOf(model),
         inputShape: inputShapeOf(bundle),
         backend,
         batchSize: batchSizeFor(model, DEFAULT_BATCH_BUDGET_BYTES / threads),

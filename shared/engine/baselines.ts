@@ -1,3 +1,4 @@
+import { mulberry32 } from "../mulberry32.js";
 import type { InputShape } from "./explained-function.js";
 
 import { BASELINE_KINDS, type BaselineKind } from "../schema/explanation-vocabulary.js";
@@ -82,16 +83,4 @@ export function gaussianBlur({ pixels, shape }: PixelImage, sigma: number): Floa
     }
   }
   return result;
-}
-
-/** A small seeded generator of uniform numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

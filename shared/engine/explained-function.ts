@@ -7,6 +7,11 @@ import type * as tf from "@tensorflow/tfjs";
  */
 export type ExplainedFunction = (inputs: tf.Tensor4D) => tf.Tensor2D;
 
+/** A model as an {@link ExplainedFunction}, in inference mode (dropout off, BatchNorm moving statistics). */
+export function explainedFunction(model: tf.LayersModel): ExplainedFunction {
+  return (inputs) => model.apply(inputs, { training: false }) as tf.Tensor2D;
+}
+
 /** Height, width and channels of one model input. */
 export type InputShape = readonly [height: number, width: number, channels: number];
 

@@ -1,6 +1,7 @@
-import { parentPort, workerData } from "node:worker_threads";
-import { loadLayersModel } from "../model/model-bundle.js";
-import { explainedFunction, outputModel } from "../model/output-model.js";
+import { workerData } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { explainedFunction } from "./explained-function.js";
+import { answerRequests } from "../threads/answer-requests.js";
 import { initBackend } from "./backend.js";
 import type { PathPoint } from "./gradient-source.js";
 import type { GradientThreadSetup } from "./parallel-gradient-source.js";
@@ -18,42 +19,24 @@ export type GradientCall =
       readonly points: PathPoint[];
     };
 
-export type GradientRequest = GradientCall & { readonly id: number };
-
 export type GradientReply =
-  | { readonly id: number; readonly outputs: Float32Array[] }
-  | { readonly id: number; readonly sums: [number, Float32Array][] }
-  | { readonly id: number; readonly error: string };
+  { readonly outputs: Float32Array[] } | { readonly sums: [number, Float32Array][] };
 
 const setup = workerData as GradientThreadSetup;
-const port = parentPort;
-if (!port) throw new Error("gradient-worker.ts runs only as a worker thread");
 
 const ready = (async () => {
   await initBackend(setup.backend);
-  const model = outputModel(await loadLayersModel(setup.artifacts), setup.output);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(setup.artifacts));
   return createTensorGradientSource(explainedFunction(model), setup.inputShape, {
     batchSize: setup.batchSize,
   });
 })();
 
-port.on("message", async (request: GradientRequest) => {
-  try {
+answerRequests<GradientCall, GradientReply>(
+  async (call) => {
     const source = await ready;
-    if (request.kind === "outputs") {
-      const outputs = await source.outputs(request.inputs);
-      port.postMessage({ id: request.id, outputs } satisfies GradientReply);
-    } else {
-      const sums = [...(await source.weightedGradientSums(request.input, request.baseline, request.points))];
-      port.postMessage(
-        { id: request.id, sums } satisfies GradientReply,
-        sums.map(([, sum]) => sum.buffer as ArrayBuffer),
-      );
-    }
-  } catch (error) {
-    port.postMessage({
-      id: request.id,
-      error: (error as Error).stack ?? String(error),
-    } satisfies GradientReply);
-  }
-});
+    if (call.kind === "outputs") return { outputs: await source.outputs(call.inputs) };
+    return { sums: [...(await source.weightedGradientSums(call.input, call.baseline, call.points))] };
+  },
+  (reply) => ("sums" in reply ? reply.sums.map(([, sum]) => sum.buffer as ArrayBuffer) : []),
+);

@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
 import { BadModelError } from "../errors.js";
-import type { ExplainedFunction } from "../engine/explained-function.js";
 import type { ExplainedOutput } from "../schema/explanation-vocabulary.js";
 
 type LayerClass = new (config: tf.serialization.ConfigDict) => tf.layers.Layer;
@@ -37,11 +36,6 @@ export function outputModel(model: tf.LayersModel, output: ExplainedOutput): tf.
   const logits = linear.apply(input) as tf.SymbolicTensor;
   linear.setWeights(last.getWeights());
   return tf.model({ inputs: model.inputs, outputs: logits, name: `${model.name}_logits` });
-}
-
-/** The model as an {@link ExplainedFunction}, in inference mode (dropout off, BatchNorm moving statistics). */
-export function explainedFunction(model: tf.LayersModel): ExplainedFunction {
-  return (inputs) => model.apply(inputs, { training: false }) as tf.Tensor2D;
 }
 
 function lastLayer(model: tf.LayersModel): tf.layers.Layer {

@@ -2,9 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../shared/engine/backend.js";
 import type { GradientSource, PathPoint } from "../../shared/engine/gradient-source.js";
+import { modelArtifactsOf } from "../../shared/engine/model-artifacts.js";
 import { createParallelGradientSource } from "../../shared/engine/parallel-gradient-source.js";
 import { createTensorGradientSource } from "../../shared/engine/tensor-gradient-source.js";
-import { explainedFunction } from "../../shared/model/output-model.js";
+import { explainedFunction } from "../../shared/engine/explained-function.js";
 import { seedLikeCnn } from "../fixtures/models.js";
 
 const BACKEND = "wasm";
@@ -12,27 +13,13 @@ let model: tf.LayersModel;
 let parallel: GradientSource;
 let local: GradientSource;
 
-async function artifactsOf(m: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await m.save(
-    tf.io.withSaveHandler(
-      async (artifacts) => (
-        (saved = artifacts),
-        { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }
-      ),
-    ),
-  );
-  return saved as tf.io.ModelArtifacts;
-}
-
 beforeAll(async () => {
   await initBackend(BACKEND);
   model = seedLikeCnn(16);
   local = createTensorGradientSource(explainedFunction(model), [16, 16, 3], { batchSize: 4 });
   parallel = await createParallelGradientSource(
     {
-      artifacts: await artifactsOf(model),
-      output: "probability",
+      artifacts: await modelArtifactsOf(model),
       inputShape: [16, 16, 3],
       backend: BACKEND,
       batchSize: 4,
@@ -82,8 +69,7 @@ describe("createParallelGradientSource", () => {
     });
     const threads = await createParallelGradientSource(
       {
-        artifacts: await artifactsOf(pooled),
-        output: "probability",
+        artifacts: await modelArtifactsOf(pooled),
         inputShape: [4, 4, 2],
         backend: BACKEND,
         batchSize: 1,

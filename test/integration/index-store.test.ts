@@ -5,6 +5,7 @@ import { Deadline, DeadlineExceededError, type Clock } from "../../functions/ind
 import { IndexStore } from "../../functions/indexer/index-store.js";
 import { writeShard } from "../../functions/indexer/record-shard.js";
 import { refreshReport } from "../../functions/indexer/report-refresh.js";
+import { mulberry32 } from "../../shared/mulberry32.js";
 import { reportStateOf } from "../../shared/report/report-state.js";
 import type { IndexRecord } from "../../shared/schema/index-record.js";
 import { countsOf, totalsOf } from "../../shared/schema/index-totals.js";
@@ -25,17 +26,6 @@ import { LocalBucket } from "./local-bucket.js";
 const QUICK: Clock = { now: () => 0, sleep: () => new Promise((resolve) => setImmediate(resolve)) };
 const NO_DEADLINE = new Deadline(Number.POSITIVE_INFINITY, QUICK);
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Image `i` with the result of `variant`: the same key explained again, differently. */
 function resultOf(i: number, variant: number): IndexRecord {
   return { ...syntheticRecord(variant), key: syntheticRecord(i).key };
@@ -51,7 +41,7 @@ describe("IndexStore against a real LocalStack", () => {
     "keeps exact totals and a bounded manifest through racing indexers, repeats, re-explained images, crashes and refreshes (seed %i)",
     async (seed) => {
       const s3 = await LocalBucket.create();
-      const next = random(seed);
+      const next = mulberry32(seed);
       const store = () =>
         new IndexStore(s3.client, s3.name, {
           deadline: NO_DEADLINE,

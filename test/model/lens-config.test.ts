@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BadModelError } from "../../shared/errors.js";
 import { parseLensConfig, thresholdsOf } from "../../shared/model/lens-config.js";
+import { SEED_LENS } from "../../shared/model/seed-lens.js";
 
-const seed = {
-  schemaVersion: 1,
-  name: "apple-leaf-basic-cnn",
-  labels: ["scab", "frog_eye_leaf_spot", "rust", "complex", "powdery_mildew"],
-  task: "multi-label",
-  thresholds: [0.57, 0.41, 0.36, 0.37, 0.17],
-  input: { width: 256, height: 256 },
-};
+/** The seed's lens.json with only its input size given, so that the defaults are filled in. */
+const seed = { ...SEED_LENS, input: { width: 256, height: 256 } };
 
 describe("parseLensConfig", () => {
   it("fills in the seed notebook's defaults", () => {

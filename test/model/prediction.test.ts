@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { decide, defaultTargets, targetsByName } from "../../shared/model/prediction.js";
 import { parseLensConfig } from "../../shared/model/lens-config.js";
+import { SEED_LENS } from "../../shared/model/seed-lens.js";
 
-const multiLabel = parseLensConfig({
-  schemaVersion: 1,
-  name: "seed",
-  labels: ["scab", "frog_eye_leaf_spot", "rust", "complex", "powdery_mildew"],
-  task: "multi-label",
-  thresholds: [0.57, 0.41, 0.36, 0.37, 0.17],
-  input: { width: 64, height: 64 },
-});
+const multiLabel = parseLensConfig(SEED_LENS);
 const singleLabel = parseLensConfig({
   schemaVersion: 1,
   name: "digits",

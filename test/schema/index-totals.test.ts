@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../shared/mulberry32.js";
 import type { IndexRecord } from "../../shared/schema/index-record.js";
 import {
   combineTotals,
@@ -8,17 +9,6 @@ import {
   type Totals,
 } from "../../shared/schema/index-totals.js";
 import { syntheticRecord } from "../fixtures/records.js";
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Record `i`'s key with the result of `variant` (the same key, explained again differently). */
 function resultOf(i: number, variant: number): IndexRecord {
@@ -52,7 +42,7 @@ describe("totalsOf", () => {
 
 describe("combineTotals", () => {
   it("is exact: totals kept by adding and replacing shards over many batches equal the totals of every record", () => {
-    const next = random(7);
+    const next = mulberry32(7);
     const shards: IndexRecord[][] = Array.from({ length: 12 }, () => []);
     let running = emptyTotals();
     for (let batch = 0; batch < 400; batch++) {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerFastWasmKernels } from "../../../shared/engine/wasm-kernels/index.js";
+import { mulberry32 } from "../../../shared/mulberry32.js";
 
 /** Plain host-side tensor data, independent of any backend. */
 export interface HostTensor {
@@ -24,15 +25,8 @@ export async function useFastWasm(): Promise<void> {
 
 /** Deterministic pseudo-random values in [-1, 1) (mulberry32). */
 export function randomTensor(shape: number[], seed: number): HostTensor {
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  let state = seed >>> 0;
-  for (let i = 0; i < values.length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
+  const next = mulberry32(seed);
+  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * next() - 1);
   return { shape, values };
 }
 

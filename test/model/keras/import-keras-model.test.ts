@@ -10,7 +10,7 @@ import { integratedGradients } from "../../../shared/engine/integrated-gradients
 import { createTensorGradientSource } from "../../../shared/engine/tensor-gradient-source.js";
 import { Hdf5File } from "../../../shared/model/keras/hdf5-file.js";
 import { importKerasModel } from "../../../shared/model/keras/import-keras-model.js";
-import { explainedFunction } from "../../../shared/model/output-model.js";
+import { explainedFunction } from "../../../shared/engine/explained-function.js";
 import {
   KERAS_FIXTURES,
   KERAS_FORMATS,
