@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { PREFIXES } from "../shared/storage/s3-layout.js";
 import { putObject } from "../shared/storage/s3-objects.js";
+import { encodeUploadMetadata } from "../shared/storage/upload-metadata.js";
 
 /** What to say about each uploaded image, as object metadata the worker reads. */
 export interface UploadOptions {
@@ -27,11 +28,7 @@ export async function uploadImages(
     const name = basename(file);
     const key = `${PREFIXES.uploads}${folder}${name}`;
     const labels = options.labels?.get(name);
-    const metadata: Record<string, string> = {
-      ...(labels ? { labels: labels.join(" ") } : {}),
-      ...(options.targets ? { targets: options.targets.join(",") } : {}),
-      ...(options.model ? { model: options.model } : {}),
-    };
+    const metadata = encodeUploadMetadata({ labels, targets: options.targets, model: options.model });
     const etag = await putObject(s3, {
       Bucket: bucket,
       Key: key,

@@ -22,7 +22,7 @@ import {
   unsafeUploadKeyError,
 } from "../../shared/storage/s3-layout.js";
 import type { ModelCache, ModelLease } from "./model-cache.js";
-import { uploadMetadata } from "./upload-metadata.js";
+import { decodeUploadMetadata } from "../../shared/storage/upload-metadata.js";
 import { checkUploadSize } from "./upload-size.js";
 
 /**
@@ -82,7 +82,7 @@ export async function explainUpload(
   let source: ImageSource = { source: `s3://${bucket}/${event.key}`, etag: head.etag };
   let lease: ModelLease | undefined;
   try {
-    const metadata = uploadMetadata(head.metadata);
+    const metadata = decodeUploadMetadata(head.metadata);
     if (metadata.labels) source = { ...source, labels: metadata.labels };
     checkUploadSize(event.key, head.size, context.maxUploadBytes);
     lease = await context.models.acquire(metadata.model ?? context.defaultModel);

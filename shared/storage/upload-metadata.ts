@@ -1,4 +1,4 @@
-import { BadInputError } from "../../shared/errors.js";
+import { BadInputError } from "../errors.js";
 
 /** What an uploader may say about an image through S3 object metadata (`x-amz-meta-*`). */
 export interface UploadMetadata {
@@ -17,10 +17,22 @@ export const MAX_TARGETS = 32;
 export const MAX_TARGET_LENGTH = 128;
 
 /**
- * Reads `labels`, `targets` (comma- or space-separated) and `model` from object metadata. More than
- * {@link MAX_TARGETS} distinct targets, or one longer than {@link MAX_TARGET_LENGTH}, is bad input.
+ * The object metadata that says `upload` (what `cnn-lens upload` sends): `labels` space-separated, `targets`
+ * comma-separated, `model`; the SDK adds the `x-amz-meta-` prefix.
  */
-export function uploadMetadata(metadata: Readonly<Record<string, string>>): UploadMetadata {
+export function encodeUploadMetadata(upload: UploadMetadata): Record<string, string> {
+  return {
+    ...(upload.labels && upload.labels.length > 0 ? { labels: upload.labels.join(" ") } : {}),
+    ...(upload.targets && upload.targets.length > 0 ? { targets: upload.targets.join(",") } : {}),
+    ...(upload.model ? { model: upload.model } : {}),
+  };
+}
+
+/**
+ * Reads `labels`, `targets` (comma- or space-separated) and `model` from object metadata, as the worker does.
+ * More than {@link MAX_TARGETS} distinct targets, or one longer than {@link MAX_TARGET_LENGTH}, is bad input.
+ */
+export function decodeUploadMetadata(metadata: Readonly<Record<string, string>>): UploadMetadata {
   const list = (value: string | undefined) => {
     const items = value?.split(/[\s,]+/).filter(Boolean);
     return items && items.length > 0 ? items : undefined;
