@@ -23,8 +23,9 @@ import {
 import { ensureLocalStack } from "../cli/local/localstack.js";
 import { Deadline } from "../functions/indexer/deadline.js";
 import { IndexStore, SHARD_CAPACITY } from "../functions/indexer/index-store.js";
+import { IndexReader } from "../shared/index/index-reader.js";
 import { withShard } from "../functions/indexer/manifest-update.js";
-import { writeShard } from "../functions/indexer/record-shard.js";
+import { writeShard } from "../shared/index/record-shard.js";
 import { refreshReport } from "../functions/indexer/report-refresh.js";
 import { keepShardTotals } from "../functions/indexer/shard-totals-store.js";
 import { mapLimit } from "../shared/map-limit.js";
@@ -235,7 +236,7 @@ async function measureSize(size: number): Promise<SizeMeasure> {
     }
     const firstReportSeconds = (performance.now() - started) / 1000;
 
-    const observer = new IndexStore(s3Client(LOCALSTACK), bucket);
+    const observer = new IndexReader(s3Client(LOCALSTACK), bucket);
     let windowMs = 0;
     let requests = 0;
     let bytesPut = 0;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { IndexStore } from "../functions/indexer/index-store.js";
+import { IndexReader } from "../shared/index/index-reader.js";
 import type { IndexRecord } from "../shared/schema/index-record.js";
 import { s3Client } from "../shared/storage/s3-client.js";
 import { sqsClient } from "../shared/storage/sqs-client.js";
@@ -76,7 +76,7 @@ export async function statusCommand(): Promise<number> {
   }
   if (deadLetters > 0)
     console.log(`                    ${deadLetters} dead letters: run cnn-lens redrive to retry them`);
-  const { manifest } = await new IndexStore(s3Client(aws), outputs.bucket).readManifest();
+  const { manifest } = await new IndexReader(s3Client(aws), outputs.bucket).readManifest();
   console.log(`manifest            ${manifest.totals.records} records, updated ${manifest.updatedAt}`);
   console.log(`  by status         ${JSON.stringify(manifest.totals.byStatus)}`);
   console.log(`  by label          ${JSON.stringify(manifest.totals.byPredictedLabel)}`);

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { IndexStore } from "../functions/indexer/index-store.js";
+import { IndexReader } from "../shared/index/index-reader.js";
 import { LOCAL_LINKS, signedLinks, type ArtifactLinks } from "../shared/report/artifact-links.js";
 import { manifestRevision } from "../shared/report/regeneration.js";
 import { writeReportFolder, type ReportShard } from "../shared/report/report-folder.js";
@@ -65,7 +65,7 @@ export async function writeLocalReport(
   links?: ArtifactLinks,
   onCopied?: (counts: CopyCounts) => void,
 ): Promise<string> {
-  const store = new IndexStore(s3, bucket);
+  const store = new IndexReader(s3, bucket);
   const { manifest } = await store.readManifest();
   const copied = { downloaded: 0, present: 0 };
   async function* shards(): AsyncGenerator<ReportShard> {

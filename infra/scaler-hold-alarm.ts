@@ -36,7 +36,7 @@ export class ScalerHoldAlarm extends Construct {
         `cnn-lens: the scaler stopped starting workers: the last ${STARTUP_POLICY.failures} workers failed at ` +
         `start-up (exited non-zero within ${STARTUP_POLICY.startupSeconds} s, or their container could not ` +
         "start). Images wait in the work queue. The failed-job notifications and the workers' logs say why (a " +
-        "REQUIRE_GPU error names what is missing); the scaler's log has the job ids. It tries again " +
+        "CNN_LENS_REQUIRE_GPU error names what is missing); the scaler's log has the job ids. It tries again " +
         `${STARTUP_POLICY.holdMinutes} minutes after the failures, or at once after a deployment that changes ` +
         "the job definition.",
       metric: this.metricFilter.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),

@@ -5,7 +5,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { ScalerSettings } from "../functions/scaler/scaler-settings.js";
+import type { ScalerSettings } from "../shared/config/scaler-settings.js";
 import { DEFAULT_DEPLOYMENT_CONFIG } from "./deployment-config.js";
 import { acknowledge } from "./nag-acknowledgments.js";
 import { NodeFunction } from "./node-function.js";

@@ -1,10 +1,10 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { IndexStore } from "../../functions/indexer/index-store.js";
+import { IndexReader } from "../../shared/index/index-reader.js";
 import type { IndexRecord } from "../../shared/schema/index-record.js";
 
 /** Every record in the index, newest shard last. */
 export async function readAllRecords(s3: S3Client, bucket: string): Promise<IndexRecord[]> {
-  const store = new IndexStore(s3, bucket);
+  const store = new IndexReader(s3, bucket);
   const { manifest } = await store.readManifest();
   return await store.readRecords(manifest);
 }

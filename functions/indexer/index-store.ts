@@ -1,23 +1,17 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { IndexReader } from "../../shared/index/index-reader.js";
+import { readShard, writeShard } from "../../shared/index/record-shard.js";
 import { mapLimit } from "../../shared/map-limit.js";
 import { reportStateOf } from "../../shared/report/report-state.js";
 import type { IndexRecord } from "../../shared/schema/index-record.js";
 import { emptyTotals, totalsOf, type Totals } from "../../shared/schema/index-totals.js";
-import {
-  checkedManifest,
-  emptyManifest,
-  ManifestSchemaError,
-  parseManifest,
-  type Manifest,
-  type StoredManifest,
-} from "../../shared/schema/manifest.js";
+import { checkedManifest, ManifestSchemaError, type Manifest } from "../../shared/schema/manifest.js";
 import { INDEX_TIMEOUT_SECONDS } from "../../shared/storage/queue-settings.js";
 import { keyMarkerFor, MANIFEST_KEY, REPORT_KEY, shardKey } from "../../shared/storage/s3-layout.js";
 import { getJson, headObject, isConditionLost, putObject } from "../../shared/storage/s3-objects.js";
 import { Deadline } from "./deadline.js";
 import { upgradedManifest } from "./manifest-upgrade.js";
 import { evictionOf, withoutEvicted, withShard, type ShardState } from "./manifest-update.js";
-import { readShard, writeShard, type StoredShard } from "./record-shard.js";
 import { keepShardTotals, readShardTotals } from "./shard-totals-store.js";
 
 /** A shard takes new images until it holds this many; each write of it stays this small, however large the index. */
@@ -28,8 +22,6 @@ export const RECENT_SHARDS = 8;
 export const MAX_RECENT_SHARDS = 64;
 /** Key markers read or created at once within a batch. */
 const PINS_AT_ONCE = 10;
-/** Shards read at once by readRecords. */
-const READS_AT_ONCE = 8;
 
 /** The manifest as read for writing, with the ETag that its replacement is conditional on. */
 interface ManifestRead {
@@ -65,17 +57,16 @@ export interface IndexStoreOptions {
  * shard's totals are kept in index/shard-totals/. So every write is bounded by the shard and the manifest, whose
  * sizes do not grow with the index. Every retry loop gives up at the deadline.
  */
-export class IndexStore {
-  private readonly now: () => Date;
+export class IndexStore extends IndexReader {
   private readonly capacity: number;
   private readonly limits: { readonly soft: number; readonly hard: number };
 
   constructor(
-    private readonly s3: S3Client,
-    private readonly bucket: string,
+    s3: S3Client,
+    bucket: string,
     private readonly options: IndexStoreOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
+    super(s3, bucket, options.now);
     this.capacity = options.shardCapacity ?? SHARD_CAPACITY;
     this.limits = {
       soft: options.recentShards ?? RECENT_SHARDS,
@@ -100,13 +91,6 @@ export class IndexStore {
     }
   }
 
-  /** The manifest (a v1 one seen as v2, with `v1` set), or an empty one before the first record. */
-  async readManifest(): Promise<StoredManifest & { etag?: string }> {
-    const stored = await getJson(this.s3, this.bucket, MANIFEST_KEY);
-    if (!stored) return { manifest: emptyManifest(this.now()) };
-    return { ...parseManifest(stored.value, `s3://${this.bucket}/${MANIFEST_KEY}`), etag: stored.etag };
-  }
-
   /** The manifest in the current schema, upgrading a v1 manifest in the bucket first. */
   async readManifestForWrite(deadline = this.deadline()): Promise<ManifestRead> {
     for (let race = 0; ; race++) {
@@ -127,22 +111,6 @@ export class IndexStore {
         await deadline.backoff(race, "upgrading the manifest");
       }
     }
-  }
-
-  /** Every record in the index, shard by shard in order (a few shards read at once). */
-  async readRecords(manifest: Manifest): Promise<IndexRecord[]> {
-    const numbers = Array.from({ length: manifest.shardCount }, (_, n) => n);
-    return (await mapLimit(numbers, READS_AT_ONCE, (n) => this.readShard(shardKey(n)))).flat();
-  }
-
-  /** Every record of one shard. */
-  async readShard(key: string): Promise<IndexRecord[]> {
-    return (await readShard(this.s3, this.bucket, key))?.records ?? [];
-  }
-
-  /** One shard's records and revision, or undefined if it does not exist. */
-  async readShardWithRevision(key: string): Promise<StoredShard | undefined> {
-    return await readShard(this.s3, this.bucket, key);
   }
 
   private deadline(): Deadline {

@@ -12,7 +12,7 @@ import { shardTotals } from "../../shared/schema/shard-totals.js";
 import { shardKey, shardNumber, shardTotalsKey } from "../../shared/storage/s3-layout.js";
 import { isConditionLost, putObject } from "../../shared/storage/s3-objects.js";
 import type { Deadline } from "./deadline.js";
-import { readShard } from "./record-shard.js";
+import { readShard } from "../../shared/index/record-shard.js";
 import { readShardTotals } from "./shard-totals-store.js";
 
 /**

@@ -4,7 +4,7 @@ import { reportDataScript, reportShardData } from "../../shared/report/report-da
 import { reportDataKey, shardKey } from "../../shared/storage/s3-layout.js";
 import { headObject, isConditionLost, putObject } from "../../shared/storage/s3-objects.js";
 import type { Deadline } from "./deadline.js";
-import { readShard, shardRevision } from "./record-shard.js";
+import { readShard, shardRevision } from "../../shared/index/record-shard.js";
 
 /**
  * Brings shard `n`'s data file (index/report-data/part-NNNNN.js) up to the shard's revision, unless it already is:

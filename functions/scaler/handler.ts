@@ -13,7 +13,7 @@ import {
   type JobLike,
 } from "./active-workers.js";
 import { recentFinishedWorkers } from "./recent-workers.js";
-import type { ScalerSettings } from "./scaler-settings.js";
+import type { ScalerSettings } from "../../shared/config/scaler-settings.js";
 import { STARTUP_POLICY, startupHold, type StartupHold } from "./startup-failures.js";
 import { targetWorkers, workersToSubmit } from "./worker-count.js";
 

@@ -23,7 +23,7 @@ export interface StartupPolicy {
 
 /**
  * Three failures in a row: one failed worker may be a bad instance; three of one job definition are its image, its
- * instance types or the AMI. Five minutes covers the worker's start-up (the backend loads, REQUIRE_GPU checks the
+ * instance types or the AMI. Five minutes covers the worker's start-up (the backend loads, CNN_LENS_REQUIRE_GPU checks the
  * GPU) with room; a worker that ran longer took images and failed for another reason. An hour between tries keeps a
  * broken deployment from paying for GPU instances every minute.
  */
@@ -38,7 +38,7 @@ const NEVER_STARTED =
 
 /**
  * How a worker failed at start-up, or undefined if it did not: its container could not be started, or it exited
- * non-zero within `startupSeconds` of starting (the worker exits 1 when REQUIRE_GPU finds no usable GPU, or when
+ * non-zero within `startupSeconds` of starting (the worker exits 1 when CNN_LENS_REQUIRE_GPU finds no usable GPU, or when
  * CUDA does not match the driver). A Spot reclaim, a cancel while it waited for capacity and the attempt timeout
  * are not start-up failures: none of them leaves an exit code from a short run.
  */

@@ -70,7 +70,7 @@ export function gpuRequirementProblem(runtime: LoadedBackend, probe: GpuProbe): 
 }
 
 /**
- * REQUIRE_GPU: throws unless the worker's kernels will run on a GPU. Loading tfjs-node-gpu is not enough: with a
+ * CNN_LENS_REQUIRE_GPU: throws unless the worker's kernels will run on a GPU. Loading tfjs-node-gpu is not enough: with a
  * CUDA build of TensorFlow but no GPU visible, TensorFlow silently places everything on the CPU.
  */
 export function assertGpuVisible(runtime: LoadedBackend, probe: GpuProbe): void {

@@ -2,7 +2,7 @@
 # Smoke test of the GPU worker image, for a machine with an NVIDIA GPU, Docker and the NVIDIA Container Toolkit
 # (a g4dn.xlarge on the ECS GPU AMI will do). It builds the image (or takes IMAGE), then inside it, with --gpus all:
 #   1. the device, as nvidia-smi sees it;
-#   2. the GPUs tfjs-node-gpu's TensorFlow created devices for, and the worker's REQUIRE_GPU check;
+#   2. the GPUs tfjs-node-gpu's TensorFlow created devices for, and the worker's CNN_LENS_REQUIRE_GPU check;
 #   3. `cnn-lens analyze` on one sample image with the bundled model: the summary's backend and timings.
 # It exits non-zero when any step fails, or when the analysis did not run on tfjs-node-gpu.
 #
@@ -54,7 +54,7 @@ check_log="$(mktemp)"
 summaries="$(mktemp)"
 trap 'rm -f "$check_log" "$summaries"' EXIT
 
-log "2/3 TensorFlow's GPU devices and the REQUIRE_GPU check"
+log "2/3 TensorFlow's GPU devices and the CNN_LENS_REQUIRE_GPU check"
 # TensorFlow logs each device it creates at INFO level, hence TF_CPP_MIN_LOG_LEVEL=0.
 in_image --env TF_CPP_MIN_LOG_LEVEL=0 "$IMAGE" node --import tsx --input-type=module -e '
   const tf = await import("@tensorflow/tfjs");

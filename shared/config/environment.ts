@@ -29,15 +29,19 @@ export const ENV = {
   /** Uploads over this many bytes are refused before they are downloaded. */
   maxUploadBytes: "CNN_LENS_MAX_UPLOAD_BYTES",
   /** Fail at start-up unless the tensorflow GPU backend loaded. */
-  requireGpu: "REQUIRE_GPU",
+  requireGpu: "CNN_LENS_REQUIRE_GPU",
 } as const;
+
+/** Earlier names still read when the current one is unset. */
+export const FORMER_NAMES: Readonly<Record<string, string>> = { [ENV.requireGpu]: "REQUIRE_GPU" };
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A typed reader of the environment whose errors name the variable and the accepted values. */
 export function environmentReader(environment: Environment) {
   const read = (name: string) => {
-    const value = environment[name]?.trim();
+    const former = FORMER_NAMES[name];
+    const value = (environment[name] ?? (former === undefined ? undefined : environment[former]))?.trim();
     return value === "" ? undefined : value;
   };
   return {

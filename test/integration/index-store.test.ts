@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { handleIndexEvent } from "../../functions/indexer/handler.js";
 import { Deadline, DeadlineExceededError, type Clock } from "../../functions/indexer/deadline.js";
 import { IndexStore } from "../../functions/indexer/index-store.js";
-import { writeShard } from "../../functions/indexer/record-shard.js";
+import { writeShard } from "../../shared/index/record-shard.js";
 import { refreshReport } from "../../functions/indexer/report-refresh.js";
 import { mulberry32 } from "../../shared/mulberry32.js";
 import { reportStateOf } from "../../shared/report/report-state.js";

@@ -54,7 +54,7 @@ describe("probing the GPU", () => {
   });
 });
 
-describe("REQUIRE_GPU", () => {
+describe("CNN_LENS_REQUIRE_GPU", () => {
   it("passes when tfjs-node-gpu's TensorFlow placed its kernels on a GPU", () => {
     expect(gpuRequirementProblem(gpuBackend, onGpu)).toBeUndefined();
     expect(() => assertGpuVisible(gpuBackend, onGpu)).not.toThrow();
@@ -68,7 +68,7 @@ describe("REQUIRE_GPU", () => {
     expect(() =>
       assertGpuVisible(wasm, { usingGpuDevice: undefined, devices: [], driver: undefined }),
     ).toThrow(
-      /^REQUIRE_GPU is set but the backend is @tensorflow\/tfjs-backend-wasm, not @tensorflow\/tfjs-node-gpu \(tensorflow-gpu: @tensorflow\/tfjs-node-gpu has no compiled binding\): build the worker image from functions\/worker\/Dockerfile.*CNN_LENS_BACKEND=tensorflow-gpu$/,
+      /^CNN_LENS_REQUIRE_GPU is set but the backend is @tensorflow\/tfjs-backend-wasm, not @tensorflow\/tfjs-node-gpu \(tensorflow-gpu: @tensorflow\/tfjs-node-gpu has no compiled binding\): build the worker image from functions\/worker\/Dockerfile.*CNN_LENS_BACKEND=tensorflow-gpu$/,
     );
   });
 

@@ -74,12 +74,19 @@ describe("workerConfigFrom", () => {
     expect(workerConfigFrom({ ...REQUIRED, [ENV.watch]: "FALSE" }).watch).toBe(false);
   });
 
+  it("still reads REQUIRE_GPU, the former name of CNN_LENS_REQUIRE_GPU, which wins when both are set", () => {
+    expect(workerConfigFrom({ ...REQUIRED, REQUIRE_GPU: "true" }).requireGpu).toBe(true);
+    expect(workerConfigFrom({ ...REQUIRED, REQUIRE_GPU: "true", [ENV.requireGpu]: "false" }).requireGpu).toBe(
+      false,
+    );
+  });
+
   it.each([
     [ENV.bucket, undefined, /CNN_LENS_BUCKET is not set; set it to the name of the cnn-lens bucket/],
     [ENV.workQueueUrl, undefined, /CNN_LENS_WORK_QUEUE_URL is not set; set it to the URL of the work queue/],
     [ENV.backend, "gpu", /CNN_LENS_BACKEND="gpu" is not allowed; set it to one of auto, tensorflow-gpu/],
     [ENV.threads, "-1", /CNN_LENS_THREADS="-1" must be a whole number from 0 to 64/],
-    [ENV.requireGpu, "maybe", /REQUIRE_GPU="maybe" is not a boolean; use true or false/],
+    [ENV.requireGpu, "maybe", /CNN_LENS_REQUIRE_GPU="maybe" is not a boolean; use true or false/],
     [ENV.idleSeconds, "1.5", /CNN_LENS_IDLE_SECONDS="1.5" must be a whole number from 0 to 86400/],
     [ENV.watch, "2", /CNN_LENS_WATCH="2" is not a boolean/],
     [ENV.claimSeconds, "2", /CNN_LENS_CLAIM_SECONDS="2" must be a whole number from 3 to 43200/],

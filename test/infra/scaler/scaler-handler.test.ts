@@ -8,7 +8,7 @@ import {
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { scaleWorkers } from "../../../functions/scaler/handler.js";
-import type { ScalerSettings } from "../../../functions/scaler/scaler-settings.js";
+import type { ScalerSettings } from "../../../shared/config/scaler-settings.js";
 
 const settings: ScalerSettings = {
   workQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work",

@@ -36,7 +36,7 @@ const crashedAtStart = (jobId: string, at = minutesAgo(2)) =>
   worker(jobId, { exitCode: 1, ranSeconds: 25, at, reason: "Essential container in task exited" });
 
 describe("startupFailure", () => {
-  it("is a non-zero exit within the start-up window, as when REQUIRE_GPU finds no usable GPU", () => {
+  it("is a non-zero exit within the start-up window, as when CNN_LENS_REQUIRE_GPU finds no usable GPU", () => {
     expect(startupFailure(crashedAtStart("a"))).toBe("exit code 1 after 25 s");
     expect(startupFailure(worker("b", { exitCode: 134, ranSeconds: STARTUP_POLICY.startupSeconds }))).toBe(
       `exit code 134 after ${STARTUP_POLICY.startupSeconds} s`,

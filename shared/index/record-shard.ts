@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { IndexRecordSchema, type IndexRecord } from "../../shared/schema/index-record.js";
-import { getObject, headObject, putObject, type WriteCondition } from "../../shared/storage/s3-objects.js";
+import { IndexRecordSchema, type IndexRecord } from "../schema/index-record.js";
+import { getObject, headObject, putObject, type WriteCondition } from "../storage/s3-objects.js";
 
 /** A record shard as read: its records, the ETag a conditional write names, and its revision. */
 export interface StoredShard {
