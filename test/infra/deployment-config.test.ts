@@ -33,16 +33,21 @@ describe("the deployment config", () => {
     });
   });
 
-  it("matches the settings written out in cdk.json, so the file shows what a deployment gets", () => {
+  it("is written once: cdk.json sets no cnn-lens setting, and the README's table shows these defaults", () => {
     const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as {
-      context: Record<string, unknown>;
+      context?: Record<string, unknown>;
     };
-    const written = Object.fromEntries(
-      Object.entries(cdkJson.context)
-        .filter(([key]) => key.startsWith(CONTEXT_PREFIX))
-        .map(([key, value]) => [key.slice(CONTEXT_PREFIX.length), value]),
+    expect(Object.keys(cdkJson.context ?? {}).filter((key) => key.startsWith(CONTEXT_PREFIX))).toEqual([]);
+
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const rows = [...readme.matchAll(/^\| `cnn-lens:(\w+)` +\| (.+?) +\|/gm)];
+    const documented = Object.fromEntries(
+      rows.map(([, field, value]) => {
+        const text = (value ?? "").replace(/^`|`$/g, "");
+        return [field, text === "null" || /^[\d[]/.test(text) ? JSON.parse(text) : text];
+      }),
     );
-    expect(written).toEqual(DEFAULT_DEPLOYMENT_CONFIG);
+    expect(documented).toEqual(DEFAULT_DEPLOYMENT_CONFIG);
   });
 
   it("takes every field from the context, including the strings that -c key=value gives", () => {
