@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { modelArtifactsOf } from "../shared/engine/model-artifacts.js";
 import { loadLayersModel, type ModelBundle } from "../shared/model/model-bundle.js";
 
 /**
@@ -66,7 +67,7 @@ export async function randomizedCopy(
   model: tf.LayersModel,
   options: RandomizeOptions,
 ): Promise<tf.LayersModel> {
-  const copy = await loadLayersModel(await modelArtifacts(model), `${model.name} (copy)`);
+  const copy = await loadLayersModel(await modelArtifactsOf(model), `${model.name} (copy)`);
   randomizeWeights(copy, options);
   return copy;
 }
@@ -77,31 +78,13 @@ export async function randomizedCopy(
  */
 export async function randomizedBundle(bundle: ModelBundle, options: RandomizeOptions): Promise<ModelBundle> {
   const model = await randomizedCopy(bundle.model, options);
-  const artifacts = await modelArtifacts(model);
+  const artifacts = await modelArtifactsOf(model);
   return {
     ...bundle,
     id: `${bundle.id}-randomized`,
     hash: `${bundle.hash}:randomized:${options.layers ?? "all"}:${options.seed}`,
     model,
     artifacts,
-  };
-}
-
-/** The topology and weights of a model, in memory. */
-export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let captured: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      captured = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  if (!captured) throw new Error(`${model.name} could not be serialized`);
-  const { weightData } = captured;
-  return {
-    ...captured,
-    weightData:
-      weightData instanceof ArrayBuffer ? weightData : await new Blob(weightData ?? []).arrayBuffer(),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 /**
- * A model's topology and weights in memory, as `tf.loadLayersModel(tf.io.fromMemory(…))` reads them back: how a
+ * A model's topology and weights (in one buffer) in memory, as `tf.loadLayersModel(tf.io.fromMemory(…))` reads them back: how a
  * model built in one thread (an imported bundle, or its logit variant) is copied to another.
  */
 export async function modelArtifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
@@ -13,5 +13,11 @@ export async function modelArtifactsOf(model: tf.LayersModel): Promise<tf.io.Mod
     }),
   );
   if (saved === undefined) throw new Error(`saving ${model.name} in memory gave no artifacts`);
-  return saved;
+  const { weightData } = saved;
+  // One buffer, as a weights.bin file holds them (tfjs may give the weights in several).
+  return {
+    ...saved,
+    weightData:
+      weightData instanceof ArrayBuffer ? weightData : await new Blob(weightData ?? []).arrayBuffer(),
+  };
 }

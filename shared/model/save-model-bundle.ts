@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { modelArtifactsOf } from "../engine/model-artifacts.js";
 import { parseLensConfig, type LensConfigInput } from "./lens-config.js";
 
 /** Writes `model` and its lens.json as a bundle folder: model.json, weights.bin and lens.json. */
@@ -11,22 +12,15 @@ export async function saveModelBundle(
 ): Promise<void> {
   const config = parseLensConfig(lens);
   await mkdir(folder, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData;
-      const weights =
-        weightData instanceof ArrayBuffer ? weightData : await new Blob(weightData ?? []).arrayBuffer();
-      const modelJson = {
-        format: "layers-model",
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-        convertedBy: "cnn-lens",
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
-      };
-      await writeFile(join(folder, "weights.bin"), new Uint8Array(weights));
-      await writeFile(join(folder, "model.json"), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
+  const artifacts = await modelArtifactsOf(model);
+  const modelJson = {
+    format: "layers-model",
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+    convertedBy: "cnn-lens",
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
+  };
+  await writeFile(join(folder, "weights.bin"), new Uint8Array(artifacts.weightData as ArrayBuffer));
+  await writeFile(join(folder, "model.json"), JSON.stringify(modelJson));
   await writeFile(join(folder, "lens.json"), `${JSON.stringify(config, null, 2)}\n`);
 }

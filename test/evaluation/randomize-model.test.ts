@@ -1,11 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  layersToRandomize,
-  modelArtifacts,
-  randomizedCopy,
-  randomizeWeights,
-} from "../../evaluation/randomize-model.js";
+import { modelArtifactsOf } from "../../shared/engine/model-artifacts.js";
+import { layersToRandomize, randomizedCopy, randomizeWeights } from "../../evaluation/randomize-model.js";
 import { initBackend } from "../../shared/engine/backend.js";
 import { loadLayersModel } from "../../shared/model/model-bundle.js";
 import { seedLikeCnn } from "../fixtures/models.js";
@@ -63,7 +59,7 @@ describe("model randomization", () => {
       "dense1",
       "scores",
     ]);
-    const copy = await loadLayersModel(await modelArtifacts(model));
+    const copy = await loadLayersModel(await modelArtifactsOf(model));
     expect(randomizeWeights(copy, { seed: 5, layers: 1 })).toEqual(["scores"]);
     for (const layer of model.layers) {
       const original = layer.getWeights().map((w) => Array.from(w.dataSync()));
@@ -79,7 +75,7 @@ describe("model randomization", () => {
 
   it("its artifacts rebuild the same randomized model (for gradient threads)", async () => {
     const copy = await randomizedCopy(seedLikeCnn(), { seed: 9 });
-    const rebuilt = await loadLayersModel(await modelArtifacts(copy));
+    const rebuilt = await loadLayersModel(await modelArtifactsOf(copy));
     expect(weightsOf(rebuilt)).toEqual(weightsOf(copy));
   });
 });

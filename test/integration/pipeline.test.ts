@@ -7,6 +7,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAllRecords, waitForRecords } from "../../cli/local/wait-for-records.js";
+import { queueDepth } from "../../cli/queue-depth.js";
 import { parseSummary, type ExplainedSummary } from "../../shared/schema/summary.js";
 import { LOCALSTACK } from "../../shared/storage/aws-connection.js";
 import { resultsPrefixFor, summaryKeyFor } from "../../shared/storage/s3-layout.js";
@@ -143,7 +144,16 @@ describe("the pipeline on LocalStack", () => {
     expect(
       workerLog.some((line) => line.includes('"outcome":"unchanged"') && line.includes("plain.png")),
     ).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // The repeated summary event has been indexed once the index queue holds nothing, visible or in flight.
+    const drained = async () => {
+      const { waiting, inFlight } = await queueDepth(aws.sqs, aws.outputs.indexQueueUrl);
+      return waiting + inFlight === 0;
+    };
+    const indexDeadline = Date.now() + 60_000;
+    while (!(await drained()) && Date.now() < indexDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await drained()).toBe(true);
     const after = (await readAllRecords(aws.s3, aws.outputs.bucket)).filter((record) => record.key === GOOD);
     expect(after).toEqual(before);
     expect(after).toHaveLength(1);

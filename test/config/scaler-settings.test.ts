@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseScalerSettings } from "../../../shared/config/scaler-settings.js";
+import { parseScalerSettings } from "../../shared/config/scaler-settings.js";
 
 const valid = {
   workQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work",

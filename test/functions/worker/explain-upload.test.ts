@@ -1,17 +1,17 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { explainUpload, type UploadContext } from "../../functions/worker/explain-upload.js";
-import type { ModelCache } from "../../functions/worker/model-cache.js";
-import { runWorkLoop } from "../../functions/worker/work-loop.js";
-import type { S3ObjectEvent } from "../../shared/storage/s3-event.js";
+import { explainUpload, type UploadContext } from "../../../functions/worker/explain-upload.js";
+import type { ModelCache } from "../../../functions/worker/model-cache.js";
+import { runWorkLoop } from "../../../functions/worker/work-loop.js";
+import type { S3ObjectEvent } from "../../../shared/storage/s3-event.js";
 import {
   MAX_S3_KEY_BYTES,
   MAX_UPLOAD_KEY_BYTES,
   quarantineKeyFor,
   resultsPrefixFor,
-} from "../../shared/storage/s3-layout.js";
-import { parseSummary } from "../../shared/schema/summary.js";
+} from "../../../shared/storage/s3-layout.js";
+import { parseSummary } from "../../../shared/schema/summary.js";
 
 /**
  * A context whose S3 only records PutObject calls (any other call fails the test) and whose models may not be

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkUploadSize } from "../../functions/worker/upload-size.js";
-import { BadInputError } from "../../shared/errors.js";
+import { checkUploadSize } from "../../../functions/worker/upload-size.js";
+import { BadInputError } from "../../../shared/errors.js";
 
 describe("checkUploadSize", () => {
   it("lets an upload up to the limit through", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IMAGES_AT_ONCE, messagesToReceive } from "../../functions/worker/work-loop.js";
+import { IMAGES_AT_ONCE, messagesToReceive } from "../../../functions/worker/work-loop.js";
 
 describe("messagesToReceive", () => {
   it("asks for no more messages than the loop starts at once, within SQS's 1 to 10", () => {

@@ -7,7 +7,7 @@ import {
   gpuRequirementProblem,
   probeGpu,
   type GpuProbe,
-} from "../../functions/worker/gpu-requirement.js";
+} from "../../../functions/worker/gpu-requirement.js";
 
 const gpuBackend = { backendPackage: "@tensorflow/tfjs-node-gpu", skipped: [] };
 const driver = "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.178.04  Release Build";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { withShard } from "../../functions/indexer/manifest-update.js";
-import { refreshPlan } from "../../functions/indexer/report-plan.js";
-import { emptyTotals } from "../../shared/schema/index-totals.js";
-import { emptyManifest, type Manifest } from "../../shared/schema/manifest.js";
-import { shardKey } from "../../shared/storage/s3-layout.js";
+import { withShard } from "../../../functions/indexer/manifest-update.js";
+import { refreshPlan } from "../../../functions/indexer/report-plan.js";
+import { emptyTotals } from "../../../shared/schema/index-totals.js";
+import { emptyManifest, type Manifest } from "../../../shared/schema/manifest.js";
+import { shardKey } from "../../../shared/storage/s3-layout.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 

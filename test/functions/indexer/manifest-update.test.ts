@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { evictionOf, withShard, withoutEvicted } from "../../functions/indexer/manifest-update.js";
-import type { ReportState } from "../../shared/report/report-state.js";
-import { combineTotals, emptyTotals, totalsOf } from "../../shared/schema/index-totals.js";
-import { emptyManifest, type Manifest } from "../../shared/schema/manifest.js";
-import { shardKey } from "../../shared/storage/s3-layout.js";
-import { syntheticRecord } from "../fixtures/records.js";
+import { evictionOf, withShard, withoutEvicted } from "../../../functions/indexer/manifest-update.js";
+import type { ReportState } from "../../../shared/report/report-state.js";
+import { combineTotals, emptyTotals, totalsOf } from "../../../shared/schema/index-totals.js";
+import { emptyManifest, type Manifest } from "../../../shared/schema/manifest.js";
+import { shardKey } from "../../../shared/storage/s3-layout.js";
+import { syntheticRecord } from "../../fixtures/records.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const totals = (i: number) => totalsOf([syntheticRecord(i)]);
