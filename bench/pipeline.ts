@@ -15,7 +15,7 @@ import { saveModelBundle } from "../shared/model/save-model-bundle.js";
 import { uploadBundle } from "../shared/model/upload-bundle.js";
 import { recordFromSummary } from "../shared/schema/index-record.js";
 import { LOCALSTACK } from "../shared/storage/aws-connection.js";
-import { DEFAULT_MODEL_NAME } from "../shared/storage/s3-layout.js";
+import { DEFAULT_MODEL_NAME, summaryKeyFor } from "../shared/storage/s3-layout.js";
 import { putObject } from "../shared/storage/s3-objects.js";
 import { syntheticImage } from "../test/fixtures/images.js";
 import { seedLikeCnn, seedLikeLens } from "../test/fixtures/models.js";
@@ -100,12 +100,7 @@ async function indexingCost(): Promise<void> {
   for (let n = 0; n < INDEX_RECORDS; n += INDEX_BATCH) {
     const records = Array.from({ length: INDEX_BATCH }, (_, i) => {
       const key = `uploads/grow/${n + i}.png`;
-      return recordFromSummary(
-        key,
-        `results/grow/${n + i}.png/summary.json`,
-        handMadeSummary(n + i, key),
-        new Date(),
-      );
+      return recordFromSummary(key, summaryKeyFor(key), handMadeSummary(n + i, key), new Date());
     });
     await store.put(records);
     windowCount += INDEX_BATCH;

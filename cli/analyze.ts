@@ -9,10 +9,13 @@ import { writeAnalysisToFolder } from "../shared/analysis/write-analysis.js";
 import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
 import { BadInputError } from "../shared/errors.js";
 import { initBackend } from "../shared/engine/backend.js";
-import type {
-  BaselineKind,
-  ExplainedOutput,
-  QuadratureRule,
+import {
+  BASELINE_KINDS,
+  EXPLAINED_OUTPUTS,
+  QUADRATURE_RULES,
+  type BaselineKind,
+  type ExplainedOutput,
+  type QuadratureRule,
 } from "../shared/schema/explanation-vocabulary.js";
 import { bundleReader } from "../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../shared/model/model-bundle.js";
@@ -31,9 +34,9 @@ export const ANALYZE_USAGE = `usage: cnn-lens analyze <images or folders…> [--
   --out DIR          where results go, one folder per image (default: out)
   --targets a,b      labels to explain (default: every predicted label, or the top one if none)
   --steps N|auto     integral steps (default from lens.json: auto)
-  --method RULE      gauss-legendre, trapezoid, riemann-left, riemann-right, riemann-middle
-  --baseline a,b     black, white, blur, uniform; several are averaged
-  --output KIND      probability (default) or logit
+  --method RULE      ${QUADRATURE_RULES.join(", ")}
+  --baseline a,b     ${BASELINE_KINDS.join(", ")}; several are averaged
+  --output KIND      ${EXPLAINED_OUTPUTS.join(" or ")} (default from lens.json: probability)
   --layers N|a,b     activation grids for the first N layers, or for the layers named
   --npy              also write raw attributions as float32 .npy
   --json             print the summaries as JSON on stdout`;

@@ -8,7 +8,12 @@ import { analysisOptions } from "../shared/analysis/analysis-options.js";
 import { createExplainer, gradientsFor, type Explainer } from "../shared/analysis/explainer.js";
 import { backendChoiceFrom, ENV, threadsFrom } from "../shared/config/environment.js";
 import { initBackend } from "../shared/engine/backend.js";
-import type { BaselineKind, ExplainedOutput } from "../shared/schema/explanation-vocabulary.js";
+import {
+  BASELINE_KINDS,
+  EXPLAINED_OUTPUTS,
+  type BaselineKind,
+  type ExplainedOutput,
+} from "../shared/schema/explanation-vocabulary.js";
 import { localBundleReader } from "../shared/model/bundle-reader.js";
 import { loadModelBundle } from "../shared/model/model-bundle.js";
 import { evaluateSample, type SampleEvaluation } from "./attribution-quality.js";
@@ -166,8 +171,8 @@ const USAGE = `usage: tsx evaluation/evaluate-attribution.ts [options]
   --seed S             seed of the generated held-out split (default ${HELD_OUT_SEED}; training uses 1001, 2002, 3003)
   --data DIR           evaluate an existing generated split in DIR instead (with --csv NAME, default val.csv)
   --steps N|auto       Integrated Gradients steps (default: lens.json's)
-  --baselines K[,K]    IG baselines: black, white, blur, uniform (default: lens.json's)
-  --output O           explained output: probability or logit (default: lens.json's)
+  --baselines K[,K]    IG baselines: ${BASELINE_KINDS.join(", ")} (default: lens.json's)
+  --output O           explained output: ${EXPLAINED_OUTPUTS.join(" or ")} (default: lens.json's)
   --dilation PX        lesion masks grow by this many pixels at input scale (default 2)
   --randomize all|N    re-initialize all layers (default) or the top N layers with weights; 'none' skips the check
   --random-seed S      seed of the randomized weights (default 1)

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_UPLOAD_BYTES, MIB } from "../shared/config/upload-limits.js";
 import { DEFAULT_MODEL_NAME, modelPrefixFor } from "../shared/storage/s3-layout.js";
 
 /** Every setting is a cdk.json context key with this prefix, e.g. `"cnn-lens:maxWorkers": 4`. */
@@ -95,7 +96,7 @@ export const DEFAULT_DEPLOYMENT_CONFIG: DeploymentConfig = {
   workerTimeoutMinutes: 240,
   defaultModel: DEFAULT_MODEL_NAME,
   nat: "none",
-  maxUploadMiB: 256,
+  maxUploadMiB: DEFAULT_MAX_UPLOAD_BYTES / MIB,
   uploadsRetentionDays: null,
   resultsRetentionDays: null,
   alarmEmail: null,

@@ -9,6 +9,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV } from "../shared/config/environment.js";
+import { MIB } from "../shared/config/upload-limits.js";
 import { PREFIXES } from "../shared/storage/s3-layout.js";
 import { DEFAULT_DEPLOYMENT_CONFIG, type Capacity } from "./deployment-config.js";
 import {
@@ -170,7 +171,7 @@ export class GpuWorkers extends Construct {
         [ENV.region]: Stack.of(this).region,
         [ENV.idleSeconds]: String(props.idleSeconds ?? defaults.workerIdleSeconds),
         [ENV.defaultModel]: props.defaultModel ?? defaults.defaultModel,
-        [ENV.maxUploadBytes]: String((props.maxUploadMiB ?? defaults.maxUploadMiB) * 1024 * 1024),
+        [ENV.maxUploadBytes]: String((props.maxUploadMiB ?? defaults.maxUploadMiB) * MIB),
       },
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: "worker", logGroup: this.logGroup }),
     });

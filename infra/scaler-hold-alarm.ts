@@ -4,7 +4,7 @@ import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { STARTUP_HOLD_REASON, STARTUP_POLICY } from "../functions/scaler/startup-failures.js";
+import { STARTUP_HOLD_REASON, STARTUP_POLICY } from "../shared/config/scaler-startup-policy.js";
 
 export interface ScalerHoldAlarmProps {
   /** The scaler's log group. */

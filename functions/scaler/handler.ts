@@ -14,7 +14,8 @@ import {
 } from "./active-workers.js";
 import { recentFinishedWorkers } from "./recent-workers.js";
 import type { ScalerSettings } from "../../shared/config/scaler-settings.js";
-import { STARTUP_POLICY, startupHold, type StartupHold } from "./startup-failures.js";
+import { STARTUP_POLICY } from "../../shared/config/scaler-startup-policy.js";
+import { startupHold, type StartupHold } from "./startup-failures.js";
 import { targetWorkers, workersToSubmit } from "./worker-count.js";
 
 export interface ScalerDependencies {

@@ -1,11 +1,14 @@
-import { BatchClient } from "@aws-sdk/client-batch";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { scaleWorkers, type ScaleDecision } from "./handler.js";
+import { ENV } from "../../shared/config/environment.js";
 import { parseScalerSettings } from "../../shared/config/scaler-settings.js";
+import { regionOr } from "../../shared/storage/aws-connection.js";
+import { batchClient } from "../../shared/storage/batch-client.js";
+import { sqsClient } from "../../shared/storage/sqs-client.js";
+import { scaleWorkers, type ScaleDecision } from "./handler.js";
 
-// Lambda sets AWS_REGION; the SDK reads it.
-const sqs = new SQSClient({});
-const batch = new BatchClient({});
+// Lambda sets AWS_REGION.
+const aws = { region: regionOr(process.env[ENV.region]) };
+const sqs = sqsClient(aws);
+const batch = batchClient(aws);
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 
 /** The scaler Lambda's entry point; its input is the schedule rule's constant, see shared/config/scaler-settings.ts. */

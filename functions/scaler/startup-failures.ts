@@ -1,3 +1,9 @@
+import {
+  STARTUP_HOLD_REASON,
+  STARTUP_POLICY,
+  type StartupPolicy,
+} from "../../shared/config/scaler-startup-policy.js";
+
 /** A worker job that has ended, as much of its Batch job summary as the start-up check reads. */
 export interface FinishedWorker {
   readonly jobId: string;
@@ -10,27 +16,6 @@ export interface FinishedWorker {
   /** Batch's reason, e.g. "Essential container in task exited" or "CannotPullContainerError: …". */
   readonly statusReason?: string | undefined;
 }
-
-/** When the scaler holds back, and for how long. */
-export interface StartupPolicy {
-  /** Hold when this many of the latest workers, all of them, failed at start-up. */
-  readonly failures: number;
-  /** A worker that exits non-zero within this many seconds of starting failed at start-up. */
-  readonly startupSeconds: number;
-  /** Failures older than this (minutes) no longer count, so the scaler tries again after it. */
-  readonly holdMinutes: number;
-}
-
-/**
- * Three failures in a row: one failed worker may be a bad instance; three of one job definition are its image, its
- * instance types or the AMI. Five minutes covers the worker's start-up (the backend loads, CNN_LENS_REQUIRE_GPU checks the
- * GPU) with room; a worker that ran longer took images and failed for another reason. An hour between tries keeps a
- * broken deployment from paying for GPU instances every minute.
- */
-export const STARTUP_POLICY: StartupPolicy = { failures: 3, startupSeconds: 300, holdMinutes: 60 };
-
-/** Why the scaler held back, in its log entry; the failure topic's alarm matches this text. */
-export const STARTUP_HOLD_REASON = "startup-failures";
 
 /** Batch's status reasons for a container that could not be started at all. */
 const NEVER_STARTED =

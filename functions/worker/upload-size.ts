@@ -1,12 +1,6 @@
 import { ENV } from "../../shared/config/environment.js";
 import { BadInputError } from "../../shared/errors.js";
 
-/** The largest upload the worker downloads by default: 256 MiB. */
-export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-
-/** S3's largest object, 5 TiB: no larger limit means anything. */
-export const LARGEST_S3_OBJECT_BYTES = 5 * 1024 ** 4;
-
 /**
  * Refuses an upload whose size (the HEAD's ContentLength) is over `maxBytes`, before a byte of it is downloaded:
  * a larger image would be held in memory whole, and could exhaust it. The error is bad input, so it is recorded

@@ -4,7 +4,7 @@ import { BACKEND_CHOICES, type BackendChoice } from "../../shared/config/backend
 import { DEFAULT_MAX_PIXELS } from "../../shared/image/decode-image.js";
 import { regionOr, type AwsConnection } from "../../shared/storage/aws-connection.js";
 import { DEFAULT_MODEL_NAME } from "../../shared/storage/s3-layout.js";
-import { DEFAULT_MAX_UPLOAD_BYTES, LARGEST_S3_OBJECT_BYTES } from "./upload-size.js";
+import { DEFAULT_MAX_UPLOAD_BYTES, LARGEST_S3_OBJECT_BYTES } from "../../shared/config/upload-limits.js";
 
 /** Everything the worker is told, parsed and checked once at start-up. */
 export interface WorkerConfig {

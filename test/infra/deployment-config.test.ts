@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_UPLOAD_BYTES } from "../../functions/worker/upload-size.js";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../../shared/config/upload-limits.js";
 import {
   CONTEXT_PREFIX,
   DEFAULT_DEPLOYMENT_CONFIG,

@@ -1,9 +1,8 @@
-import type { BatchClient, JobSummary } from "@aws-sdk/client-batch";
-import { ListJobsCommand } from "@aws-sdk/client-batch";
+import { type BatchClient, type JobSummary, ListJobsCommand } from "@aws-sdk/client-batch";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { scaleWorkers } from "../../functions/scaler/handler.js";
-import { STARTUP_POLICY } from "../../functions/scaler/startup-failures.js";
+import { STARTUP_POLICY } from "../../shared/config/scaler-startup-policy.js";
 import { buildStack, onlyResource, renderDeep } from "./stack-fixture.js";
 
 /** The log lines the scaler writes, as Lambda's text format puts them in CloudWatch Logs. */

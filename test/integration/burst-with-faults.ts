@@ -5,6 +5,7 @@ import { putObject } from "../../shared/storage/s3-objects.js";
 import { syntheticImage } from "../fixtures/images.js";
 import { checkDelivery, type DeliveryCheck } from "./delivery-check.js";
 import { localPipeline } from "./local-pipeline.js";
+import { until } from "./until.js";
 
 /** A burst of uploads on a fresh local deployment while workers are killed. */
 export interface BurstOptions {
@@ -178,13 +179,5 @@ export async function runBurstWithFaults(options: BurstOptions): Promise<BurstRu
     };
   } finally {
     await pipeline.dispose();
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleIndexEvent } from "../../functions/indexer/handler.js";
-import { IndexStore, MAX_RECENT_SHARDS, SHARD_CAPACITY } from "../../functions/indexer/index-store.js";
+import { MAX_RECENT_SHARDS, SHARD_CAPACITY } from "../../functions/indexer/index-store.js";
+import { IndexReader } from "../../shared/index/index-reader.js";
 import { totalsOf } from "../../shared/schema/index-totals.js";
 import { shardKey } from "../../shared/storage/s3-layout.js";
 import { summaryKeyFor } from "../../shared/storage/s3-layout.js";
@@ -55,7 +56,7 @@ describe("the indexer against a real LocalStack", () => {
     };
     await Promise.all([indexer(events), indexer([...events].reverse())]);
 
-    const store = new IndexStore(aws.s3, aws.outputs.bucket);
+    const store = new IndexReader(aws.s3, aws.outputs.bucket);
     const { manifest } = await store.readManifest();
     const shards = await Promise.all(
       Array.from({ length: manifest.shardCount }, (_, n) => store.readShard(shardKey(n))),
@@ -70,7 +71,7 @@ describe("the indexer against a real LocalStack", () => {
   });
 
   it("is idempotent: the same events again change nothing", async () => {
-    const store = new IndexStore(aws.s3, aws.outputs.bucket);
+    const store = new IndexReader(aws.s3, aws.outputs.bucket);
     const before = (await store.readManifest()).manifest;
     const response = await handleIndexEvent(
       {

@@ -15,6 +15,7 @@ import { getJson, headObject, putObject } from "../../shared/storage/s3-objects.
 import { BAD_IMAGE_NAMES, badImages } from "../fixtures/bad-images.js";
 import { syntheticImage } from "../fixtures/images.js";
 import { localPipeline } from "./local-pipeline.js";
+import { until } from "./until.js";
 
 let pipeline: Awaited<ReturnType<typeof localPipeline>>;
 let aws: Awaited<ReturnType<typeof localPipeline>>["aws"];
@@ -137,10 +138,7 @@ describe("the pipeline on LocalStack", () => {
     await aws.sqs.send(
       new SendMessageCommand({ QueueUrl: aws.outputs.indexQueueUrl, MessageBody: summaryBody }),
     );
-    const deadline = Date.now() + 60_000;
-    while (!workerLog.some((line) => line.includes('"outcome":"unchanged"')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await until(() => workerLog.some((line) => line.includes('"outcome":"unchanged"')), 60_000, 500);
     expect(
       workerLog.some((line) => line.includes('"outcome":"unchanged"') && line.includes("plain.png")),
     ).toBe(true);
@@ -149,11 +147,7 @@ describe("the pipeline on LocalStack", () => {
       const { waiting, inFlight } = await queueDepth(aws.sqs, aws.outputs.indexQueueUrl);
       return waiting + inFlight === 0;
     };
-    const indexDeadline = Date.now() + 60_000;
-    while (!(await drained()) && Date.now() < indexDeadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(await drained()).toBe(true);
+    await until(drained, 60_000, 250);
     const after = (await readAllRecords(aws.s3, aws.outputs.bucket)).filter((record) => record.key === GOOD);
     expect(after).toEqual(before);
     expect(after).toHaveLength(1);

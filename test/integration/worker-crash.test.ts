@@ -4,19 +4,12 @@ import { stopWorkerProcess } from "../../cli/local/worker-process.js";
 import { putObject } from "../../shared/storage/s3-objects.js";
 import { syntheticImage } from "../fixtures/images.js";
 import { localPipeline } from "./local-pipeline.js";
+import { until } from "./until.js";
 
 let pipeline: Awaited<ReturnType<typeof localPipeline>>;
 let aws: Awaited<ReturnType<typeof localPipeline>>["aws"];
 const CLAIM_SECONDS = 6;
 const startWorker = (log: string[]) => pipeline.startWorker(log, CLAIM_SECONDS);
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 beforeAll(async () => {
   pipeline = await localPipeline(64);

@@ -39,6 +39,7 @@ import { BACKEND_UNDER_TEST } from "../backend-under-test.js";
 import { syntheticImage } from "../fixtures/images.js";
 import { seedLikeCnn, seedLikeLens } from "../fixtures/models.js";
 import { localPipeline } from "./local-pipeline.js";
+import { until } from "./until.js";
 
 /**
  * The worker's limits on a real LocalStack: uploads too large, metadata too long, an upload replaced between its
@@ -344,11 +345,3 @@ describe("a worker process on the local pipeline", () => {
     });
   }, 180_000);
 });
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

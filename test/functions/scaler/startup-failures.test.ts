@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { STARTUP_HOLD_REASON, STARTUP_POLICY } from "../../../shared/config/scaler-startup-policy.js";
 import {
-  STARTUP_HOLD_REASON,
-  STARTUP_POLICY,
   startupFailure,
   startupHold,
   type FinishedWorker,

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_UPLOAD_BYTES } from "../../../functions/worker/upload-size.js";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../../../shared/config/upload-limits.js";
 import { workerConfigFrom } from "../../../functions/worker/worker-config.js";
 import { ENV } from "../../../shared/config/environment.js";
 import { DEFAULT_MAX_PIXELS } from "../../../shared/image/decode-image.js";

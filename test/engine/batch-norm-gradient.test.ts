@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fusedBatchNormGradConfig } from "../../../shared/engine/batch-norm-gradient.js";
+import { fusedBatchNormGradConfig } from "../../shared/engine/batch-norm-gradient.js";
 import {
   registerFastWasmKernels,
   unregisterFastWasmKernels,
-} from "../../../shared/engine/wasm-kernels/index.js";
-import { liveCounts, maxRelativeError, randomTensor, useFastWasm } from "./harness.js";
+} from "../../shared/engine/wasm-kernels/index.js";
+import { liveCounts, maxRelativeError, randomTensor, useFastWasm } from "./wasm-kernels/harness.js";
 
 interface BatchNormCase {
   name: string;
