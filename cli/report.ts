@@ -12,6 +12,7 @@ import { MAX_PRESIGN_SECONDS, objectLocation, presignGetUrl } from "../shared/st
 import { copyResults } from "./download-results.js";
 import { findDeployment } from "./local/deployment.js";
 import { UsageError } from "./usage-error.js";
+import { mapLimit } from "../shared/map-limit.js";
 
 export const REPORT_USAGE = `usage: cnn-lens report [--out DIR] [--presign [--expires SECONDS]]
 
@@ -96,18 +97,13 @@ async function copyAllResults(
   records: readonly IndexRecord[],
   out: string,
 ): Promise<CopyCounts> {
-  const queue = [...records];
-  let downloaded = 0;
-  let present = 0;
-  const copy = async () => {
-    for (let record = queue.shift(); record; record = queue.shift()) {
-      const copied = await copyResults(s3, bucket, record.key, out);
-      downloaded += copied.downloaded;
-      present += copied.present;
-    }
+  const copies = await mapLimit(records, COPIES_AT_ONCE, (record) =>
+    copyResults(s3, bucket, record.key, out),
+  );
+  return {
+    downloaded: copies.reduce((sum, copied) => sum + copied.downloaded, 0),
+    present: copies.reduce((sum, copied) => sum + copied.present, 0),
   };
-  await Promise.all(Array.from({ length: COPIES_AT_ONCE }, copy));
-  return { downloaded, present };
 }
 
 async function presignedLinks(

@@ -9,11 +9,11 @@ import {
   type ShardEntry,
 } from "../../shared/schema/manifest.js";
 import { shardTotals } from "../../shared/schema/shard-totals.js";
-import { shardKey, shardNumber, shardTotalsKey } from "../../shared/storage/s3-layout.js";
-import { isConditionLost, putObject } from "../../shared/storage/s3-objects.js";
+import { shardKey } from "../../shared/storage/s3-layout.js";
+import { isConditionLost } from "../../shared/storage/s3-objects.js";
 import type { Deadline } from "./deadline.js";
 import { readShard } from "../../shared/index/record-shard.js";
-import { readShardTotals } from "./shard-totals-store.js";
+import { readShardTotals, writeShardTotals } from "./shard-totals-store.js";
 
 /**
  * The v2 manifest that replaces a v1 one (written by the caller with If-Match on v1's ETag). Every shard's totals
@@ -63,16 +63,7 @@ async function keptShardTotals(s3: S3Client, bucket: string, key: string) {
     const shard = await readShard(s3, bucket, key);
     const body = shardTotals(key, shard?.revision ?? 0, totalsOf(shard?.records ?? []));
     try {
-      await putObject(
-        s3,
-        {
-          Bucket: bucket,
-          Key: shardTotalsKey(shardNumber(key)),
-          Body: JSON.stringify(body),
-          ContentType: "application/json",
-        },
-        { ifAbsent: true },
-      );
+      await writeShardTotals(s3, bucket, body, { ifAbsent: true });
       return body;
     } catch (error) {
       if (!isConditionLost(error)) throw error;

@@ -24,6 +24,7 @@ import {
 import type { ModelCache, ModelLease } from "./model-cache.js";
 import { decodeUploadMetadata } from "../../shared/storage/upload-metadata.js";
 import { checkUploadSize } from "./upload-size.js";
+import { mapLimit } from "../../shared/map-limit.js";
 
 /**
  * What became of one upload event. `superseded`: the upload was replaced between its HEAD and its download, and
@@ -172,18 +173,9 @@ async function writeResults(
         `limit; rename the upload to a shorter key, or give the model shorter label and layer names`,
     );
   }
-  for (let start = 0; start < entries.length; start += ARTIFACT_UPLOADS_AT_ONCE) {
-    await Promise.all(
-      entries.slice(start, start + ARTIFACT_UPLOADS_AT_ONCE).map(([path, body]) =>
-        putObject(s3, {
-          Bucket: bucket,
-          Key: `${prefix}${path}`,
-          Body: body,
-          ContentType: contentType(path),
-        }),
-      ),
-    );
-  }
+  await mapLimit(entries, ARTIFACT_UPLOADS_AT_ONCE, ([path, body]) =>
+    putObject(s3, { Bucket: bucket, Key: `${prefix}${path}`, Body: body, ContentType: contentType(path) }),
+  );
   await putObject(s3, {
     Bucket: bucket,
     Key: summaryKeyFor(uploadKey),

@@ -7,6 +7,7 @@ import {
   type LensConfig,
 } from "../model/lens-config.js";
 import type { BaselineKind, ExplainedOutput, QuadratureRule } from "../schema/explanation-vocabulary.js";
+import { schemaProblems } from "../schema/schema-problems.js";
 
 /** Everything that shapes one image's analysis; lens.json gives the defaults, a request may override them. */
 export interface AnalysisOptions {
@@ -50,10 +51,7 @@ export function analysisOptions(
     ...withoutUndefined(overrides),
   });
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-    );
-    throw new BadInputError(`the analysis options are invalid:\n${problems.join("\n")}`);
+    throw new BadInputError(`the analysis options are invalid:\n${schemaProblems(result.error)}`);
   }
   const { blurSigma, ...options } = result.data;
   const { height, width, channels } = config.input;

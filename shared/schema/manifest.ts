@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CountsSchema, emptyTotals, TotalsSchema } from "./index-totals.js";
+import { schemaProblems } from "./schema-problems.js";
 
 /** The version of the manifest contract; bump it on any change that a reader could notice. */
 export const MANIFEST_SCHEMA_VERSION = 2;
@@ -113,10 +114,7 @@ export function manifestFromV1(v1: ManifestV1): Manifest {
 function validate<T>(schema: z.ZodType<T>, value: unknown, source: string, version: number): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-  );
   throw new ManifestSchemaError(
-    `${source} does not match manifest schema v${version}:\n${problems.join("\n")}`,
+    `${source} does not match manifest schema v${version}:\n${schemaProblems(result.error)}`,
   );
 }

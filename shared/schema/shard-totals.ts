@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TotalsSchema, type Totals } from "./index-totals.js";
+import { schemaProblems } from "./schema-problems.js";
 
 /** The version of the shard-totals contract. */
 export const SHARD_TOTALS_SCHEMA_VERSION = 1;
@@ -26,11 +27,8 @@ export function shardTotals(key: string, revision: number, totals: Totals): Shar
 export function parseShardTotals(value: unknown, source: string): ShardTotals {
   const result = ShardTotalsSchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-  );
   throw new Error(
-    `${source} does not match shard-totals schema v${SHARD_TOTALS_SCHEMA_VERSION}:\n${problems.join("\n")}\n` +
+    `${source} does not match shard-totals schema v${SHARD_TOTALS_SCHEMA_VERSION}:\n${schemaProblems(result.error)}\n` +
       `restore its previous version (the bucket keeps versions)`,
   );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BASELINE_KINDS, EXPLAINED_OUTPUTS, QUADRATURE_RULES } from "./explanation-vocabulary.js";
+import { schemaProblems } from "./schema-problems.js";
 
 /** The version of the summary contract; bump it on any change that a reader could notice. */
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -129,10 +130,7 @@ export type FailedSummary = z.infer<typeof failed>;
 export function parseSummary(value: unknown, source = "summary.json"): Summary {
   const result = SummarySchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-  );
   throw new Error(
-    `${source} does not match summary schema v${SUMMARY_SCHEMA_VERSION}:\n${problems.join("\n")}`,
+    `${source} does not match summary schema v${SUMMARY_SCHEMA_VERSION}:\n${schemaProblems(result.error)}`,
   );
 }
